@@ -1,0 +1,1 @@
+// (placeholder: these tests are being written)

@@ -1,1 +1,187 @@
-fn main(){}
+//! `cargo course <command>`: see `--help`, or grader/README.md.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use grader::course::Course;
+use grader::runner::{Limits, default_jobs};
+use grader::{book, doctest, grade, student, verify, watch};
+
+/// The course tool for "Python memory, rebuilt in Rust".
+///
+/// Students: `list` shows your progress and what to do next; `check` builds and tests an exercise;
+/// `watch` re-checks on every save; `hint` gives one more hint each time.
+/// Instructors: `grade` grades a folder of submissions. Maintainers: `verify`, `book`.
+#[derive(Parser)]
+#[command(name = "cargo course", bin_name = "cargo course", version, after_help = "Run from anywhere inside the course repository. Start with `cargo course list`.")]
+struct Cli {
+    /// The course repository (default: the folder above the current one that holds exercises/course.toml).
+    #[arg(long, global = true, value_name = "DIR")]
+    course: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone, Copy)]
+struct LimitArgs {
+    /// Wall-clock limit for each test, in seconds.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    timeout: f64,
+    /// Memory (address-space) limit for each test process, in MiB.
+    #[arg(long, default_value_t = 4096, value_name = "MIB")]
+    memory_mb: u64,
+}
+
+impl LimitArgs {
+    fn limits(self) -> Limits {
+        Limits {
+            timeout: Duration::from_secs_f64(self.timeout.max(0.1)),
+            memory_mb: self.memory_mb,
+            ..Limits::default()
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Every exercise with its status and points, and the next one to do.
+    List,
+    /// Build an exercise and run its tests (default: the next unfinished one). Exit 0 iff all pass.
+    Check {
+        /// Exercise id, as shown by `list` (e.g. `refcount`).
+        id: Option<String>,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Re-run `check` whenever a file under exercises/ is saved. Enter re-checks; q quits.
+    Watch {
+        /// Exercise id (default: the next unfinished one, re-chosen after each pass).
+        id: Option<String>,
+        /// Poll modification times every second instead of using file-system events.
+        #[arg(long)]
+        poll: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Show the next hint for an exercise (one more each time you ask).
+    Hint {
+        /// Exercise id.
+        id: String,
+    },
+    /// Grade a folder of submissions (one subfolder or .zip per student) into reports.
+    ///
+    /// Each student's exercises/<crate>/src/**/*.rs is laid over a pristine copy of the course,
+    /// built, and every test is run in its own process under the limits. Writes DIR/grades.csv,
+    /// DIR/grades.json and DIR/feedback/<id>.md, and prints a summary table.
+    Grade {
+        /// Folder holding one folder (or .zip file) per student; the name is the student id.
+        submissions: PathBuf,
+        /// Where to write the reports.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Tests run at once per student.
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Check the whole course: manifest, crates, stubs fail, solutions pass, book, Python examples.
+    Verify {
+        /// Skip building the book.
+        #[arg(long)]
+        no_book: bool,
+        /// Skip running the book's Python examples on CPython.
+        #[arg(long)]
+        no_doctests: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Run the book's Python examples (doctests) on CPython and report mismatches by page and line.
+    Doctest,
+    /// Build the HTML book (no mdbook install needed) and print where it is.
+    Book {
+        /// Open it in the browser.
+        #[arg(long)]
+        open: bool,
+        /// Build into this folder instead of book/build.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn exit(ok: bool) -> ExitCode {
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let course = Course::open(cli.course.as_deref())?;
+    match cli.command {
+        Command::List => {
+            print!("{}", student::list(&course));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { id, limits } => Ok(exit(student::check(&course, id.as_deref(), limits.limits())?)),
+        Command::Watch { id, poll, limits } => {
+            watch::watch(&course, id.as_deref(), limits.limits(), poll)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Hint { id } => {
+            print!("{}", student::hint(&course, &id)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Grade { submissions, out, jobs, limits } => {
+            let opts = grade::Options { limits: limits.limits(), jobs: jobs.unwrap_or_else(default_jobs) };
+            let book = grade::grade(&course, &submissions, &out, &opts)?;
+            print!("{}", grade::summary_table(&book));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { no_book, no_doctests, limits } => {
+            let opts = verify::Options { limits: limits.limits(), book: !no_book, doctests: !no_doctests };
+            let spinner = indicatif::ProgressBar::new_spinner();
+            spinner.enable_steady_tick(Duration::from_millis(120));
+            let rows = verify::verify(&course, &opts, &|m| spinner.set_message(m.to_string()))?;
+            spinner.finish_and_clear();
+            print!("{}", verify::render(&rows));
+            let ok = rows.iter().all(|r| r.ok);
+            println!("{}", if ok { "\nThe course is consistent." } else { "\nThe course has problems (see above)." });
+            Ok(exit(ok))
+        }
+        Command::Doctest => {
+            let report = doctest::run_book(&course.book_dir().join("src"))?;
+            for (v, n) in &report.ran {
+                println!("CPython {v}: {n} block(s) run");
+            }
+            for (v, n) in &report.skipped {
+                println!("CPython {v}: {n} block(s) skipped (no python{v} found)");
+            }
+            for f in &report.failures {
+                println!("\n{f}");
+            }
+            Ok(exit(report.failures.is_empty()))
+        }
+        Command::Book { open, out } => {
+            eprintln!("Building the book…");
+            let index = book::build(&course.book_dir(), out.as_deref())?;
+            println!("The book is at {}", index.display());
+            if open {
+                book::open(&index)?;
+            } else {
+                println!("Open it in a browser, or run `cargo course book --open`. Then start with `cargo course list`.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

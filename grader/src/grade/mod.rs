@@ -1,0 +1,289 @@
+//! `grade SUBMISSIONS --out DIR`: grade a folder of student submissions, each in a sandbox.
+//!
+//! Pipeline per student: find `exercises/<crate>/src/**/*.rs` → sandbox = pristine crates + those
+//! files → build each crate's test binary (a warm, shared target dir) → run each test in its own
+//! process under limits → score per the manifest → reports. One broken exercise never costs
+//! another its points: a compile error is first narrowed to the exercises whose files it points
+//! into (their files are put back to the stub and the crate rebuilt), and a hang or crash costs
+//! only the test that hung or crashed.
+
+mod report;
+mod sandbox;
+mod submission;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::cargo::{Build, build_tests, first_lines};
+use crate::course::Course;
+use crate::manifest::Exercise;
+use crate::results::{ExerciseResult, Status, tests_of};
+use crate::runner::{Limits, TestBinary, list_tests, run_many};
+pub use report::summary_table;
+use sandbox::Sandbox;
+use submission::{Found, discover};
+
+/// One student's grade.
+#[derive(Debug, Clone, Serialize)]
+pub struct StudentResult {
+    pub id: String,
+    pub total: u32,
+    pub max: u32,
+    pub exercises: Vec<ExerciseResult>,
+    /// What the grader noticed about the submission itself (skipped files, layout, zip errors).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Gradebook {
+    pub course: String,
+    pub students: Vec<StudentResult>,
+}
+
+pub struct Options {
+    pub limits: Limits,
+    pub jobs: usize,
+}
+
+/// Grade every submission in `submissions`, write the reports into `out`, return the gradebook.
+pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) -> Result<Gradebook> {
+    let problems = course.manifest.validate(&course.root);
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        bail!(
+            "the course manifest has problems; fix them before grading:\n{}",
+            list.join("\n")
+        );
+    }
+    let (subs, ignored) = discover(submissions)?;
+    for note in &ignored {
+        eprintln!("note: {note}");
+    }
+    if subs.is_empty() {
+        bail!(
+            "no submissions in {}: put one folder (or .zip file) per student there, each holding \
+             exercises/<crate>/src/…",
+            submissions.display()
+        );
+    }
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    let work = course.work_dir();
+    let sandbox = Sandbox::new(course, work.join("sandbox"), work.join("target"))?;
+    let started = Instant::now();
+
+    eprintln!("Building the pristine course to list its tests (the first run also builds dependencies)…");
+    let spinner = spinner("building the pristine exercises");
+    sandbox.reset(&BTreeMap::new())?;
+    let mut all_tests: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for krate in course.manifest.crates() {
+        spinner.set_message(format!("building {krate}"));
+        match build_tests(&sandbox.dir, &krate, Some(&sandbox.target))? {
+            Build::Built(path) => {
+                let bin = TestBinary { path, crate_dir: sandbox.crate_dir(&krate) };
+                all_tests.insert(krate, list_tests(&bin)?);
+            }
+            Build::Failed { errors, .. } => bail!(
+                "the pristine exercise crate `{krate}` does not compile, so nothing can be graded:\n{}\n\
+                 Run `cargo course verify` to check the course.",
+                first_lines(&errors, 30)
+            ),
+        }
+    }
+    spinner.finish_and_clear();
+
+    let bar = ProgressBar::new(subs.len() as u64).with_style(
+        ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {msg}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix("Grading");
+    let mut students = Vec::new();
+    for sub in &subs {
+        bar.set_message(sub.id.clone());
+        let found = submission::collect(sub, &course.manifest.crates(), &work);
+        let result = grade_one(course, &sandbox, &sub.id, found, &all_tests, opts, &bar)
+            .unwrap_or_else(|e| internal_error(course, &sub.id, &all_tests, &e));
+        bar.inc(1);
+        students.push(result);
+    }
+    bar.finish_and_clear();
+    let book = Gradebook {
+        course: course.manifest.course.title.clone(),
+        students,
+    };
+    report::write_all(course, &book, out)?;
+    eprintln!(
+        "Graded {} submission(s) in {:.1} s. Reports: {}/grades.csv, grades.json, feedback/",
+        book.students.len(),
+        started.elapsed().as_secs_f64(),
+        out.display()
+    );
+    Ok(book)
+}
+
+fn spinner(msg: &str) -> ProgressBar {
+    let s = ProgressBar::new_spinner().with_message(msg.to_string());
+    s.enable_steady_tick(std::time::Duration::from_millis(120));
+    s
+}
+
+/// A failure of the grader's own machinery (disk full, sandbox unwritable) for one student:
+/// reported in their row rather than aborting the whole class.
+fn internal_error(
+    course: &Course,
+    id: &str,
+    all_tests: &BTreeMap<String, Vec<String>>,
+    e: &anyhow::Error,
+) -> StudentResult {
+    let exercises: Vec<ExerciseResult> = course
+        .manifest
+        .exercises
+        .iter()
+        .map(|ex| {
+            let names = tests_of(ex, &all_tests[&ex.krate]);
+            ExerciseResult::unrun(ex, &names, Status::Crashed, "the grader could not run this")
+        })
+        .collect();
+    StudentResult {
+        id: id.to_string(),
+        total: 0,
+        max: exercises.iter().map(|e| e.max).sum(),
+        exercises,
+        notes: vec![format!("grader error (re-run grading for this student): {e:#}")],
+    }
+}
+
+fn grade_one(
+    course: &Course,
+    sandbox: &Sandbox,
+    id: &str,
+    found: Found,
+    all_tests: &BTreeMap<String, Vec<String>>,
+    opts: &Options,
+    bar: &ProgressBar,
+) -> Result<StudentResult> {
+    let mut results: BTreeMap<String, ExerciseResult> = BTreeMap::new();
+    if !found.no_exercises {
+        sandbox.reset(&found.files)?;
+    }
+    for krate in course.manifest.crates() {
+        let exercises: Vec<&Exercise> = course
+            .manifest
+            .exercises
+            .iter()
+            .filter(|e| e.krate == krate)
+            .collect();
+        let student_files = found.files.get(&krate);
+        let mut to_run: Vec<&Exercise> = Vec::new();
+        for ex in &exercises {
+            let present = student_files
+                .is_some_and(|files| ex.files.iter().any(|f| files.contains_key(f)));
+            if present {
+                to_run.push(ex);
+            } else {
+                let names = tests_of(ex, &all_tests[&krate]);
+                let why = format!("not submitted: exercises/{krate}/{}", ex.files.join(", "));
+                results.insert(ex.id.clone(), ExerciseResult::unrun(ex, &names, Status::Missing, &why));
+            }
+        }
+        if to_run.is_empty() {
+            continue;
+        }
+        bar.set_message(format!("{id}: building {krate}"));
+        let binary = match build_isolating(sandbox, &krate, &to_run)? {
+            (Some(path), broken) => {
+                for (ex, errors) in broken {
+                    results.insert(ex.id.clone(), compile_error(ex, &all_tests[&krate], &errors));
+                    to_run.retain(|e| e.id != ex.id);
+                }
+                TestBinary { path, crate_dir: sandbox.crate_dir(&krate) }
+            }
+            (None, broken) => {
+                for (ex, errors) in broken {
+                    results.insert(ex.id.clone(), compile_error(ex, &all_tests[&krate], &errors));
+                }
+                continue;
+            }
+        };
+        let names: Vec<String> = to_run
+            .iter()
+            .flat_map(|ex| tests_of(ex, &all_tests[&krate]))
+            .collect();
+        bar.set_message(format!("{id}: running {} tests of {krate}", names.len()));
+        let runs = run_many(&binary, &names, opts.limits, opts.jobs, &|_| {});
+        for ex in to_run {
+            let own = tests_of(ex, &all_tests[&krate]);
+            results.insert(ex.id.clone(), ExerciseResult::scored(ex, &own, &runs));
+        }
+    }
+    let exercises: Vec<ExerciseResult> = course
+        .manifest
+        .exercises
+        .iter()
+        .filter_map(|ex| results.remove(&ex.id))
+        .collect();
+    Ok(StudentResult {
+        id: id.to_string(),
+        total: exercises.iter().map(|e| e.points).sum(),
+        max: exercises.iter().map(|e| e.max).sum(),
+        exercises,
+        notes: found.notes,
+    })
+}
+
+fn compile_error(ex: &Exercise, all: &[String], errors: &str) -> ExerciseResult {
+    let names = tests_of(ex, all);
+    let mut r = ExerciseResult::unrun(ex, &names, Status::CompileError, "not run: the code does not compile");
+    r.compile_error = Some(first_lines(errors, 40));
+    r
+}
+
+/// Build the crate; if it does not compile, put the files the errors point into back to the
+/// stub and try again (a few rounds), so only the exercises owning those files lose their points.
+/// Returns the binary (if a build succeeded) and the exercises lost to compile errors.
+fn build_isolating<'a>(
+    sandbox: &Sandbox,
+    krate: &str,
+    candidates: &[&'a Exercise],
+) -> Result<(Option<PathBuf>, Vec<(&'a Exercise, String)>)> {
+    const ROUNDS: usize = 3;
+    let prefix = format!("{krate}/");
+    let mut blamed: Vec<(&'a Exercise, String)> = Vec::new();
+    for _ in 0..ROUNDS {
+        let (errors, files) = match build_tests(&sandbox.dir, krate, Some(&sandbox.target))? {
+            Build::Built(p) => return Ok((Some(p), blamed)),
+            Build::Failed { errors, files } => (errors, files),
+        };
+        let broken: Option<Vec<&str>> = files.iter().map(|f| f.strip_prefix(&prefix)).collect();
+        let Some(broken) = broken.filter(|b| !b.is_empty()) else {
+            break; // errors outside the crate's own files: nothing to isolate
+        };
+        for f in &broken {
+            sandbox.restore(krate, f)?;
+        }
+        for ex in candidates {
+            let owns = ex.files.iter().any(|f| broken.contains(&f.as_str()));
+            if owns && !blamed.iter().any(|(b, _)| b.id == ex.id) {
+                for f in &ex.files {
+                    sandbox.restore(krate, f)?;
+                }
+                blamed.push((ex, errors.clone()));
+            }
+        }
+        if blamed.len() == candidates.len() {
+            return Ok((None, blamed));
+        }
+    }
+    // Could not narrow it down: the whole crate's exercises are lost to the compile error.
+    let errors = match build_tests(&sandbox.dir, krate, Some(&sandbox.target))? {
+        Build::Built(p) => return Ok((Some(p), blamed)),
+        Build::Failed { errors, .. } => errors,
+    };
+    Ok((None, candidates.iter().map(|ex| (*ex, errors.clone())).collect()))
+}

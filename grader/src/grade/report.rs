@@ -1,0 +1,183 @@
+//! The instructor's reports: `grades.csv` (one row per student, for the LMS), `grades.json`
+//! (everything), `feedback/<id>.md` (for the student) and the summary table on stdout.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::{Gradebook, StudentResult};
+use crate::course::Course;
+use crate::results::{Status, TestStatus};
+
+pub fn write_all(course: &Course, book: &Gradebook, out: &Path) -> Result<()> {
+    let write = |name: &str, text: String| {
+        let path = out.join(name);
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+    };
+    write("grades.csv", csv(course, book))?;
+    write("grades.json", serde_json::to_string_pretty(book)? + "\n")?;
+    std::fs::create_dir_all(out.join("feedback"))?;
+    for s in &book.students {
+        write(&format!("feedback/{}.md", safe_file_name(&s.id)), feedback(course, s))?;
+    }
+    Ok(())
+}
+
+/// A student id as a file name: path separators and control characters replaced.
+pub fn safe_file_name(id: &str) -> String {
+    id.chars()
+        .map(|c| if c == '/' || c == '\\' || c.is_control() { '_' } else { c })
+        .collect()
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv(course: &Course, book: &Gradebook) -> String {
+    let mut out = String::from("id");
+    for ex in &course.manifest.exercises {
+        out.push(',');
+        out.push_str(&csv_field(&ex.id));
+    }
+    out.push_str(",total,max\n");
+    for s in &book.students {
+        out.push_str(&csv_field(&s.id));
+        for e in &s.exercises {
+            let _ = write!(out, ",{}", e.points);
+        }
+        let _ = writeln!(out, ",{},{}", s.total, s.max);
+    }
+    out
+}
+
+/// The summary printed after grading: one row per student, one column per exercise
+/// (`points/max`, or the status when the tests could not run).
+pub fn summary_table(book: &Gradebook) -> String {
+    let Some(first) = book.students.first() else {
+        return String::new();
+    };
+    let mut header = vec!["student".to_string()];
+    header.extend(first.exercises.iter().map(|e| e.id.clone()));
+    header.push("total".into());
+    let mut rows = vec![header];
+    for s in &book.students {
+        let mut row = vec![s.id.clone()];
+        for e in &s.exercises {
+            row.push(match e.status {
+                Status::CompileError => "compile error".into(),
+                Status::Missing => "missing".into(),
+                Status::Timeout => format!("{}/{} timeout", e.points, e.max),
+                Status::Crashed => format!("{}/{} crashed", e.points, e.max),
+                _ => format!("{}/{}", e.points, e.max),
+            });
+        }
+        row.push(format!("{}/{}", s.total, s.max));
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (cell, w))| {
+                if c == 0 { format!("{cell:<w$}") } else { format!("{cell:>w$}") }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+        if i == 0 {
+            let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+            out.push_str(&rule.join("  "));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn feedback(course: &Course, s: &StudentResult) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# Feedback for {}\n", s.id);
+    let _ = writeln!(md, "{} — **{} / {} points**\n", course.manifest.course.title, s.total, s.max);
+    if !s.notes.is_empty() {
+        md.push_str("## About your submission\n\n");
+        for n in &s.notes {
+            let _ = writeln!(md, "- {n}");
+        }
+        md.push('\n');
+    }
+    md.push_str("| exercise | status | points |\n|---|---|---|\n");
+    for e in &s.exercises {
+        let _ = writeln!(md, "| {} | {} | {}/{} |", e.id, e.status.as_str(), e.points, e.max);
+    }
+    for e in &s.exercises {
+        let Some(ex) = course.manifest.find(&e.id) else { continue };
+        let _ = writeln!(md, "\n## {} — {}\n", e.id, e.title);
+        let _ = writeln!(md, "Status: **{}**, {}/{} points. Chapter: `book/src/{}`.\n", e.status.as_str(), e.points, e.max, ex.chapter);
+        match e.status {
+            Status::Passed => {
+                md.push_str("Every test passed.\n");
+                continue;
+            }
+            Status::Missing => {
+                let _ = writeln!(md, "Not submitted: the grader looked for `exercises/{}/{}`.", ex.krate, ex.files.join("`, `"));
+                continue;
+            }
+            Status::CompileError => {
+                md.push_str("The code does not compile, so its tests could not run. The compiler said:\n\n```text\n");
+                md.push_str(e.compile_error.as_deref().unwrap_or(""));
+                md.push_str("\n```\n");
+            }
+            _ => {
+                for t in &e.tests {
+                    let mark = match t.status {
+                        TestStatus::Passed => "passed",
+                        TestStatus::Failed => "FAILED",
+                        TestStatus::Timeout => "TIMED OUT",
+                        TestStatus::Crashed => "CRASHED",
+                        TestStatus::NotRun => "not run",
+                    };
+                    let _ = writeln!(md, "- `{}` — {mark} ({}/{})", t.name, t.points, t.max);
+                    if !t.passed && !t.message.is_empty() {
+                        md.push_str("\n  ```text\n");
+                        for line in t.message.lines().take(15) {
+                            let _ = writeln!(md, "  {line}");
+                        }
+                        md.push_str("  ```\n");
+                    }
+                }
+            }
+        }
+        md.push_str("\nHints:\n\n");
+        for (i, h) in ex.hints.iter().enumerate() {
+            let _ = writeln!(md, "{}. {h}", i + 1);
+        }
+    }
+    md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_what_needs_quoting() {
+        assert_eq!(csv_field("alice"), "alice");
+        assert_eq!(csv_field("smith, j"), "\"smith, j\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn file_names_never_escape_the_feedback_folder() {
+        assert_eq!(safe_file_name("../evil"), ".._evil");
+    }
+}

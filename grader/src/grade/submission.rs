@@ -1,0 +1,215 @@
+//! Submissions: one folder or `.zip` file per student, and the only files taken from them —
+//! `exercises/<crate>/src/**/*.rs`.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use walkdir::WalkDir;
+
+/// Largest source file taken from a submission; bigger ones are skipped with a note.
+const MAX_FILE_BYTES: u64 = 512 * 1024;
+/// Limits on a zip file, so a zip bomb costs nothing.
+const MAX_ZIP_ENTRIES: usize = 5_000;
+const MAX_ZIP_BYTES: u64 = 64 * 1024 * 1024;
+
+/// One student's work, as found.
+#[derive(Debug)]
+pub struct Submission {
+    /// The folder name (or zip file stem).
+    pub id: String,
+    pub path: PathBuf,
+}
+
+/// The student's source files, by crate: `src/…` relative path → contents.
+pub type StudentFiles = BTreeMap<String, BTreeMap<String, Vec<u8>>>;
+
+/// What a submission held, plus notes for the feedback (skipped files, layout guesses…).
+#[derive(Debug, Default)]
+pub struct Found {
+    pub files: StudentFiles,
+    pub notes: Vec<String>,
+    /// No `exercises/` folder (nor crate folders) anywhere: everything is `missing`.
+    pub no_exercises: bool,
+}
+
+/// Every immediate subfolder and `.zip` file of `dir`, sorted by id. Other files are reported.
+pub fn discover(dir: &Path) -> Result<(Vec<Submission>, Vec<String>)> {
+    let entries = std::fs::read_dir(dir).with_context(|| {
+        format!(
+            "cannot read the submissions folder {}: check the path (it should hold one folder or \
+             .zip file per student)",
+            dir.display()
+        )
+    })?;
+    let mut subs: Vec<Submission> = Vec::new();
+    let mut ignored = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            subs.push(Submission { id: name, path });
+        } else if kind.is_file() && name.to_ascii_lowercase().ends_with(".zip") {
+            let stem = name[..name.len() - 4].to_string();
+            subs.push(Submission { id: stem, path });
+        } else {
+            ignored.push(format!("ignored {name}: not a folder or a .zip file"));
+        }
+    }
+    subs.sort_by(|a, b| a.id.cmp(&b.id).then(a.path.cmp(&b.path)));
+    // A folder and a zip with the same name: keep both, the zip under its full file name.
+    for i in 1..subs.len() {
+        if subs[i].id == subs[i - 1].id {
+            let (a, b) = subs.split_at_mut(i);
+            let zip = if b[0].path.is_file() { &mut b[0] } else { &mut a[i - 1] };
+            zip.id = zip
+                .path
+                .file_name()
+                .map_or(zip.id.clone(), |n| n.to_string_lossy().into_owned());
+        }
+    }
+    Ok((subs, ignored))
+}
+
+/// Read a submission's source files for the given crates. Never fails: problems become notes.
+pub fn collect(sub: &Submission, crates: &[String], scratch: &Path) -> Found {
+    let mut found = Found::default();
+    let root = if sub.path.is_file() {
+        let dest = scratch.join("unzipped");
+        let _ = std::fs::remove_dir_all(&dest);
+        match unzip(&sub.path, &dest) {
+            Ok(()) => dest,
+            Err(e) => {
+                found
+                    .notes
+                    .push(format!("could not read {}: {e:#}", file_name(&sub.path)));
+                found.no_exercises = true;
+                return found;
+            }
+        }
+    } else {
+        sub.path.clone()
+    };
+    let Some(exercises) = find_exercises_dir(&root, crates) else {
+        found.notes.push(
+            "no exercises/ folder found in the submission (expected exercises/<crate>/src/…)"
+                .to_string(),
+        );
+        found.no_exercises = true;
+        return found;
+    };
+    if let Ok(rel) = exercises.strip_prefix(&root)
+        && rel != Path::new("exercises")
+    {
+        found
+            .notes
+            .push(format!("took the exercises from {}/", rel.display()));
+    }
+    for krate in crates {
+        let src = exercises.join(krate).join("src");
+        let mut files = BTreeMap::new();
+        for entry in WalkDir::new(&src).follow_links(false).sort_by_file_name() {
+            let Ok(entry) = entry else { continue };
+            if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let Ok(rel) = entry.path().strip_prefix(exercises.join(krate)) else {
+                continue;
+            };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            let size = entry.metadata().map_or(0, |m| m.len());
+            if size > MAX_FILE_BYTES {
+                found.notes.push(format!(
+                    "skipped exercises/{krate}/{rel}: {size} bytes is more than the {MAX_FILE_BYTES}-byte limit"
+                ));
+                continue;
+            }
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => {
+                    files.insert(rel, bytes);
+                }
+                Err(e) => found
+                    .notes
+                    .push(format!("could not read exercises/{krate}/{rel}: {e}")),
+            }
+        }
+        if !files.is_empty() {
+            found.files.insert(krate.clone(), files);
+        }
+    }
+    found
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The shallowest folder named `exercises`; else a folder that directly holds a course crate
+/// (a student who zipped `collector/` alone).
+fn find_exercises_dir(root: &Path, crates: &[String]) -> Option<PathBuf> {
+    let walk = || {
+        WalkDir::new(root)
+            .max_depth(4)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_dir())
+    };
+    let mut named: Vec<_> = walk()
+        .filter(|e| e.file_name() == "exercises")
+        .map(|e| (e.depth(), e.into_path()))
+        .collect();
+    named.sort();
+    if let Some((_, p)) = named.into_iter().next() {
+        return Some(p);
+    }
+    walk()
+        .filter(|e| {
+            crates.iter().any(|c| e.file_name() == c.as_str()) && e.path().join("src").is_dir()
+        })
+        .filter_map(|e| e.path().parent().map(Path::to_path_buf))
+        .next()
+}
+
+/// Extract a zip safely: names must stay inside `dest`, no symlinks, bounded size and count.
+fn unzip(zip_path: &Path, dest: &Path) -> Result<()> {
+    let file = std::fs::File::open(zip_path)?;
+    let mut archive = zip::ZipArchive::new(file).context("not a readable zip archive")?;
+    if archive.len() > MAX_ZIP_ENTRIES {
+        bail!("{} entries is more than the {MAX_ZIP_ENTRIES} allowed", archive.len());
+    }
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i)?;
+        let Some(rel) = entry.enclosed_name() else {
+            continue; // absolute or `..` path: never written
+        };
+        if entry.is_symlink() {
+            continue;
+        }
+        let out = dest.join(rel);
+        if entry.is_dir() {
+            std::fs::create_dir_all(&out)?;
+            continue;
+        }
+        if let Some(parent) = out.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut bytes = Vec::new();
+        let budget = MAX_ZIP_BYTES - total;
+        (&mut entry).take(budget + 1).read_to_end(&mut bytes)?;
+        total += bytes.len() as u64;
+        if total > MAX_ZIP_BYTES {
+            bail!("it unpacks to more than {} MiB", MAX_ZIP_BYTES / (1024 * 1024));
+        }
+        std::fs::write(&out, bytes)?;
+    }
+    Ok(())
+}

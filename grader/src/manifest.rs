@@ -1,0 +1,383 @@
+//! `exercises/course.toml`: the course manifest, and the checks that explain every mistake in it.
+//!
+//! The field-by-field documentation lives at the top of `exercises/course.toml` itself and in
+//! `grader/README.md`; this module parses it and validates it against the files on disk.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+/// The whole manifest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub course: CourseInfo,
+    #[serde(default, rename = "exercise")]
+    pub exercises: Vec<Exercise>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourseInfo {
+    pub title: String,
+}
+
+/// One `[[exercise]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    pub id: String,
+    pub title: String,
+    /// Book page, relative to `book/src/`.
+    pub chapter: String,
+    /// Folder name under `exercises/`.
+    #[serde(rename = "crate")]
+    pub krate: String,
+    /// Files the student edits, relative to `exercises/<crate>/`.
+    pub files: Vec<String>,
+    /// Test-module prefix: the exercise owns every test named `<tests>::…`.
+    pub tests: String,
+    #[serde(default = "one")]
+    pub points: u32,
+    #[serde(default)]
+    pub weights: BTreeMap<String, u32>,
+    #[serde(default)]
+    pub given: Vec<String>,
+    pub hints: Vec<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Exercise {
+    /// Does this exercise own the test called `full_name` (`module::test`)?
+    pub fn owns_test(&self, full_name: &str) -> bool {
+        full_name
+            .strip_prefix(&self.tests)
+            .is_some_and(|rest| rest.starts_with("::"))
+    }
+
+    /// The test's name inside the module (`ch04_refcount::foo` → `foo`).
+    pub fn short_name<'a>(&self, full_name: &'a str) -> &'a str {
+        full_name
+            .strip_prefix(&self.tests)
+            .and_then(|rest| rest.strip_prefix("::"))
+            .unwrap_or(full_name)
+    }
+
+    pub fn is_given(&self, full_name: &str) -> bool {
+        let short = self.short_name(full_name);
+        self.given.iter().any(|g| g == short || g == full_name)
+    }
+
+    /// Points a passing test is worth: its weight, else 0 for a given test, else `points`.
+    pub fn test_points(&self, full_name: &str) -> u32 {
+        let short = self.short_name(full_name);
+        if let Some(w) = self.weights.get(short).or_else(|| self.weights.get(full_name)) {
+            *w
+        } else if self.is_given(full_name) {
+            0
+        } else {
+            self.points
+        }
+    }
+}
+
+/// One thing wrong with the manifest (or the files it names), with where and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file to edit, relative to the course root.
+    pub file: String,
+    pub message: String,
+    pub fix: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}\n    fix: {}", self.file, self.message, self.fix)
+    }
+}
+
+pub const MANIFEST_PATH: &str = "exercises/course.toml";
+
+impl Manifest {
+    /// Parse the manifest file. Syntax and type errors name the file and the line.
+    pub fn load(root: &Path) -> Result<Manifest> {
+        let path = root.join(MANIFEST_PATH);
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "cannot read {MANIFEST_PATH} under {}: run this from inside the course repository \
+                 (or pass --course DIR)",
+                root.display()
+            )
+        })?;
+        Self::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Result<Manifest> {
+        toml::from_str(text).map_err(|e| {
+            anyhow::anyhow!(
+                "{MANIFEST_PATH} is not a valid manifest:\n{e}\nThe fields are documented at the \
+                 top of {MANIFEST_PATH}."
+            )
+        })
+    }
+
+    pub fn find(&self, id: &str) -> Option<&Exercise> {
+        self.exercises.iter().find(|e| e.id == id)
+    }
+
+    /// The crates that have at least one exercise, in course order, without repeats.
+    pub fn crates(&self) -> Vec<String> {
+        let mut seen = Vec::new();
+        for e in &self.exercises {
+            if !seen.contains(&e.krate) {
+                seen.push(e.krate.clone());
+            }
+        }
+        seen
+    }
+
+    /// "No such exercise" with the list of ids, for the CLI.
+    pub fn unknown_id_error(&self, id: &str) -> anyhow::Error {
+        let ids: Vec<&str> = self.exercises.iter().map(|e| e.id.as_str()).collect();
+        anyhow::anyhow!(
+            "there is no exercise `{id}`. Exercises: {}.\nRun `cargo course list` to see them with \
+             their status.",
+            ids.join(", ")
+        )
+    }
+
+    /// Check the manifest against the files on disk. Returns every problem found, each with the
+    /// file to edit and the fix.
+    pub fn validate(&self, root: &Path) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let mut problem = |file: &str, message: String, fix: String| {
+            problems.push(Problem {
+                file: file.to_string(),
+                message,
+                fix,
+            })
+        };
+        let summary = std::fs::read_to_string(root.join("book/src/SUMMARY.md")).unwrap_or_default();
+        let mut ids = HashSet::new();
+        let mut prefixes = HashSet::new();
+        if self.exercises.is_empty() {
+            problem(
+                MANIFEST_PATH,
+                "the manifest lists no exercise".into(),
+                "add an [[exercise]] entry (fields are documented at the top of the file)".into(),
+            );
+        }
+        for e in &self.exercises {
+            let at = format!("exercise `{}`", e.id);
+            if e.id.is_empty()
+                || !e
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                problem(
+                    MANIFEST_PATH,
+                    format!("{at}: the id must be lowercase letters, digits and `_`"),
+                    "rename it, e.g. `arena_map`".into(),
+                );
+            }
+            if !ids.insert(e.id.clone()) {
+                problem(
+                    MANIFEST_PATH,
+                    format!("duplicate id `{}`", e.id),
+                    "give each [[exercise]] its own id".into(),
+                );
+            }
+            if !prefixes.insert((e.krate.clone(), e.tests.clone())) {
+                problem(
+                    MANIFEST_PATH,
+                    format!("{at}: test module `{}` is claimed twice in crate `{}`", e.tests, e.krate),
+                    "each exercise owns its own test module".into(),
+                );
+            }
+            let crate_dir = root.join("exercises").join(&e.krate);
+            if !crate_dir.join("Cargo.toml").is_file() {
+                problem(
+                    MANIFEST_PATH,
+                    format!("{at}: unknown crate `{}` (no exercises/{}/Cargo.toml)", e.krate, e.krate),
+                    format!(
+                        "set `crate` to one of: {}",
+                        list_crates(root).join(", ")
+                    ),
+                );
+                continue;
+            }
+            let page = root.join("book/src").join(&e.chapter);
+            if !page.is_file() {
+                problem(
+                    MANIFEST_PATH,
+                    format!("{at}: chapter page book/src/{} does not exist", e.chapter),
+                    "write the page, or set `chapter` to a path relative to book/src/".into(),
+                );
+            } else if !summary.contains(&format!("]({})", e.chapter)) {
+                problem(
+                    "book/src/SUMMARY.md",
+                    format!("{at}: chapter page {} is not linked from SUMMARY.md", e.chapter),
+                    format!("link it: `- [Title]({})` (a draft `- [Title]()` is not enough)", e.chapter),
+                );
+            }
+            if e.files.is_empty() {
+                problem(
+                    MANIFEST_PATH,
+                    format!("{at}: `files` is empty"),
+                    "list the file(s) the student edits, e.g. [\"src/refcount.rs\"]".into(),
+                );
+            }
+            for f in &e.files {
+                if !f.starts_with("src/") || !f.ends_with(".rs") || f.contains("..") {
+                    problem(
+                        MANIFEST_PATH,
+                        format!("{at}: file `{f}` is not a .rs file under src/"),
+                        "only exercises/<crate>/src/**/*.rs is taken from a submission".into(),
+                    );
+                } else if !crate_dir.join(f).is_file() {
+                    problem(
+                        MANIFEST_PATH,
+                        format!("{at}: file exercises/{}/{f} does not exist", e.krate),
+                        "create the stub or correct the path (relative to the crate)".into(),
+                    );
+                }
+            }
+            let module = crate_dir.join("tests/chapters").join(format!("{}.rs", e.tests));
+            if !module.is_file() {
+                problem(
+                    MANIFEST_PATH,
+                    format!(
+                        "{at}: test module exercises/{}/tests/chapters/{}.rs does not exist",
+                        e.krate, e.tests
+                    ),
+                    format!("create it and add `mod {};` to tests/chapters/main.rs", e.tests),
+                );
+            }
+            if e.hints.len() < 2 {
+                problem(
+                    MANIFEST_PATH,
+                    format!("{at}: has {} hint(s); at least two are required", e.hints.len()),
+                    "add progressive hints: gentle first, close to the answer last".into(),
+                );
+            }
+        }
+        // Test modules that no exercise claims: their tests would never be graded.
+        for krate in list_crates(root) {
+            let main = root.join("exercises").join(&krate).join("tests/chapters/main.rs");
+            let Ok(text) = std::fs::read_to_string(&main) else {
+                continue;
+            };
+            for module in declared_modules(&text) {
+                let file = main.with_file_name(format!("{module}.rs"));
+                let body = std::fs::read_to_string(&file).unwrap_or_default();
+                let has_tests = body.contains("#[test]") || body.contains("proptest!");
+                let claimed = self
+                    .exercises
+                    .iter()
+                    .any(|e| e.krate == krate && e.tests == module);
+                if has_tests && !claimed {
+                    problems.push(Problem {
+                        file: MANIFEST_PATH.into(),
+                        message: format!(
+                            "test module `{module}` (exercises/{krate}/tests/chapters/{module}.rs) \
+                             has tests but no [[exercise]] entry"
+                        ),
+                        fix: format!("add an [[exercise]] with crate = \"{krate}\" and tests = \"{module}\""),
+                    });
+                }
+            }
+        }
+        problems
+    }
+}
+
+/// `mod name;` lines of a test binary's main.rs.
+pub fn declared_modules(main_rs: &str) -> Vec<String> {
+    main_rs
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let rest = l.strip_prefix("pub mod ").or_else(|| l.strip_prefix("mod "))?;
+            Some(rest.strip_suffix(';')?.trim().to_string())
+        })
+        .collect()
+}
+
+/// Crate folders under `exercises/` (each with a Cargo.toml), sorted.
+pub fn list_crates(root: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(root.join("exercises"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|d| d.path().join("Cargo.toml").is_file())
+        .filter_map(|d| d.file_name().to_str().map(str::to_string))
+        .collect();
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exercise() -> Exercise {
+        Manifest::parse(
+            r#"
+            [course]
+            title = "t"
+            [[exercise]]
+            id = "arena"
+            title = "Arenas"
+            chapter = "a.md"
+            crate = "allocator"
+            files = ["src/arena.rs"]
+            tests = "ch10_arena"
+            weights = { big = 3 }
+            given = ["free"]
+            hints = ["a", "b"]
+            "#,
+        )
+        .unwrap()
+        .exercises
+        .remove(0)
+    }
+
+    #[test]
+    fn prefix_matching_stops_at_the_module_boundary() {
+        let e = exercise();
+        assert!(e.owns_test("ch10_arena::x"));
+        assert!(!e.owns_test("ch10_arena_map::x"));
+        assert!(!e.owns_test("ch10_arena"));
+    }
+
+    #[test]
+    fn weights_override_points_and_given_tests_score_zero() {
+        let e = exercise();
+        assert_eq!(e.test_points("ch10_arena::big"), 3);
+        assert_eq!(e.test_points("ch10_arena::free"), 0);
+        assert_eq!(e.test_points("ch10_arena::other"), 1);
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected_with_the_manifest_path() {
+        let err = Manifest::parse("[course]\ntitle='t'\n[[exercise]]\nidd='x'\n").unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("exercises/course.toml"), "{text}");
+        assert!(text.contains("idd"), "{text}");
+    }
+
+    #[test]
+    fn declared_modules_reads_mod_lines() {
+        assert_eq!(
+            declared_modules("//! doc\nmod ch04_refcount;\npub mod ch05_cycles;\n"),
+            vec!["ch04_refcount", "ch05_cycles"]
+        );
+    }
+}

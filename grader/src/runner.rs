@@ -1,0 +1,306 @@
+//! Running tests: each test in its own process, with a wall-clock timeout, a memory limit and a cap
+//! on the output kept, so that an infinite loop, a stack overflow or a memory bomb in one test costs
+//! only that test.
+
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+use wait_timeout::ChildExt;
+
+/// Resource limits for one test process.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub timeout: Duration,
+    /// Address-space limit in MiB (RLIMIT_AS); 0 = none.
+    pub memory_mb: u64,
+    /// Bytes of stdout/stderr kept per stream; the rest is drained and dropped.
+    pub output_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            timeout: Duration::from_secs(10),
+            memory_mb: 4096,
+            output_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// How one test ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Passed,
+    Failed,
+    Timeout,
+    Crashed,
+}
+
+#[derive(Debug, Clone)]
+pub struct TestRun {
+    pub name: String,
+    pub verdict: Verdict,
+    /// Why it failed (the panic message, "timed out after 10 s", "stack overflow"); empty if passed.
+    pub message: String,
+}
+
+/// Environment for every test process: never update snapshots, never write proptest
+/// regression files into the student's tree, short backtraces.
+fn test_command(binary: &TestBinary) -> Command {
+    let mut cmd = Command::new(&binary.path);
+    for (key, _) in std::env::vars_os() {
+        if key.to_str().is_some_and(|k| k.starts_with("INSTA_")) {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("INSTA_UPDATE", "no")
+        .env("RUST_BACKTRACE", "0")
+        .env("PROPTEST_DISABLE_FAILURE_PERSISTENCE", "1")
+        .env("PROPTEST_MAX_SHRINK_ITERS", "512")
+        .stdin(Stdio::null())
+        // Relative paths in tests resolve from the crate folder, as under `cargo test`.
+        .current_dir(&binary.crate_dir);
+    cmd
+}
+
+/// A built test binary and the crate folder it runs in.
+#[derive(Debug, Clone)]
+pub struct TestBinary {
+    pub path: PathBuf,
+    pub crate_dir: PathBuf,
+}
+
+/// The names of every test in a libtest binary, sorted.
+pub fn list_tests(binary: &TestBinary) -> Result<Vec<String>> {
+    let out = test_command(binary)
+        .args(["--list", "--format", "terse"])
+        .output()
+        .with_context(|| format!("could not run {}", binary.path.display()))?;
+    if !out.status.success() {
+        bail!(
+            "{} --list failed: {}",
+            binary.path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// Run one test, alone, in its own process group, under `limits`.
+pub fn run_test(binary: &TestBinary, name: &str, limits: Limits) -> TestRun {
+    let mut cmd = test_command(binary);
+    cmd.args([name, "--exact", "--test-threads=1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let memory = limits.memory_mb;
+    // SAFETY: only async-signal-safe calls (setpgid, setrlimit) run between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::setpgid(0, 0);
+            if memory > 0 {
+                let bytes = memory * 1024 * 1024;
+                let lim = libc::rlimit {
+                    rlim_cur: bytes,
+                    rlim_max: bytes,
+                };
+                libc::setrlimit(libc::RLIMIT_AS, &lim);
+            }
+            let no_core = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            libc::setrlimit(libc::RLIMIT_CORE, &no_core);
+            Ok(())
+        });
+    }
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            return TestRun {
+                name: name.into(),
+                verdict: Verdict::Crashed,
+                message: format!("could not start the test binary: {e}"),
+            };
+        }
+    };
+    let out_reader = capped_reader(child.stdout.take(), limits.output_bytes);
+    let err_reader = capped_reader(child.stderr.take(), limits.output_bytes);
+    let status = match child.wait_timeout(limits.timeout) {
+        Ok(Some(status)) => Some(status),
+        Ok(None) | Err(_) => {
+            kill_group(&mut child);
+            None
+        }
+    };
+    let stdout = out_reader.join().unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    let Some(status) = status else {
+        return TestRun {
+            name: name.into(),
+            verdict: Verdict::Timeout,
+            message: format!(
+                "timed out after {} s (an infinite loop, or far too slow: look for quadratic work)",
+                limits.timeout.as_secs_f64()
+            ),
+        };
+    };
+    classify(name, status, &stdout, &stderr)
+}
+
+fn kill_group(child: &mut Child) {
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: signalling the process group we created for this child; no memory is touched.
+    unsafe {
+        libc::kill(-pid, libc::SIGKILL);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn capped_reader<R: Read + Send + 'static>(
+    stream: Option<R>,
+    cap: usize,
+) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let Some(mut stream) = stream else {
+            return String::new();
+        };
+        let mut kept = Vec::new();
+        let mut buf = [0u8; 8192];
+        let mut dropped = false;
+        while let Ok(n) = stream.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let room = cap.saturating_sub(kept.len());
+            kept.extend_from_slice(&buf[..n.min(room)]);
+            dropped |= n > room;
+        }
+        let mut text = String::from_utf8_lossy(&kept).into_owned();
+        if dropped {
+            text.push_str("\n… (output truncated)");
+        }
+        text
+    })
+}
+
+fn classify(name: &str, status: std::process::ExitStatus, stdout: &str, stderr: &str) -> TestRun {
+    let run = |verdict, message: String| TestRun {
+        name: name.into(),
+        verdict,
+        message,
+    };
+    if status.success() {
+        if stdout.contains("1 passed") {
+            return run(Verdict::Passed, String::new());
+        }
+        return run(Verdict::Failed, "the test binary ran no test of that name".into());
+    }
+    if let Some(sig) = status.signal() {
+        let both = format!("{stdout}\n{stderr}");
+        let why = if both.contains("has overflowed its stack") {
+            "stack overflow (unbounded recursion? use an explicit worklist)".to_string()
+        } else if both.contains("memory allocation of") || sig == libc::SIGKILL {
+            "out of memory (the test hit its memory limit)".to_string()
+        } else {
+            format!("killed by signal {sig} ({})", signal_name(sig))
+        };
+        return run(Verdict::Crashed, why);
+    }
+    run(Verdict::Failed, failure_message(name, stdout))
+}
+
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        libc::SIGABRT => "abort",
+        libc::SIGSEGV => "segmentation fault",
+        libc::SIGBUS => "bus error",
+        libc::SIGILL => "illegal instruction",
+        libc::SIGFPE => "arithmetic error",
+        _ => "signal",
+    }
+}
+
+/// The panic message libtest printed for `name`, without the backtrace note.
+pub fn failure_message(name: &str, stdout: &str) -> String {
+    let header = format!("---- {name} stdout ----");
+    let Some(start) = stdout.find(&header) else {
+        return stdout.trim().lines().last().unwrap_or("failed").to_string();
+    };
+    let body = &stdout[start + header.len()..];
+    let end = body.find("\nfailures:").unwrap_or(body.len());
+    body[..end]
+        .lines()
+        .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+/// Run `names` with `jobs` tests at a time; `on_done` is called after each (for progress).
+pub fn run_many(
+    binary: &TestBinary,
+    names: &[String],
+    limits: Limits,
+    jobs: usize,
+    on_done: &(dyn Fn(&TestRun) + Sync),
+) -> Vec<TestRun> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<TestRun>>> = Mutex::new(vec![None; names.len()]);
+    std::thread::scope(|s| {
+        for _ in 0..jobs.max(1).min(names.len().max(1)) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(name) = names.get(i) else { break };
+                    let r = run_test(binary, name, limits);
+                    on_done(&r);
+                    results.lock().expect("results lock")[i] = Some(r);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .expect("results lock")
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Default parallelism: the machine's cores.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failure_message_keeps_the_panic_and_drops_the_backtrace_note() {
+        let out = "running 1 test\ntest m::t ... FAILED\n\nfailures:\n\n---- m::t stdout ----\n\n\
+                   thread 'm::t' panicked at src/x.rs:3:5:\nnot yet implemented: decref\n\
+                   note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n\
+                   failures:\n    m::t\n";
+        assert_eq!(
+            failure_message("m::t", out),
+            "thread 'm::t' panicked at src/x.rs:3:5:\nnot yet implemented: decref"
+        );
+    }
+}

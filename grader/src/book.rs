@@ -26,11 +26,20 @@ pub fn build(book_dir: &Path, out: Option<&Path>) -> Result<PathBuf> {
 
 /// Open a file in the desktop's browser.
 pub fn open(path: &Path) -> Result<()> {
-    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
     std::process::Command::new(opener)
         .arg(path)
         .status()
-        .with_context(|| format!("could not run `{opener}`: open {} in a browser yourself", path.display()))?;
+        .with_context(|| {
+            format!(
+                "could not run `{opener}`: open {} in a browser yourself",
+                path.display()
+            )
+        })?;
     Ok(())
 }
 
@@ -38,12 +47,23 @@ pub fn open(path: &Path) -> Result<()> {
 /// anchor is given, an `ANCHOR: name` region inside it. Returns one message per broken include.
 pub fn check_includes(src: &Path) -> Vec<String> {
     let mut problems = Vec::new();
-    for entry in walkdir::WalkDir::new(src).sort_by_file_name().into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(src)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         if entry.path().extension().is_none_or(|e| e != "md") {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
-        let page = entry.path().strip_prefix(src).unwrap_or(entry.path()).display().to_string();
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        let page = entry
+            .path()
+            .strip_prefix(src)
+            .unwrap_or(entry.path())
+            .display()
+            .to_string();
         for (n, line) in text.lines().enumerate() {
             let mut rest = line;
             while let Some(start) = rest.find("{{#include ") {
@@ -52,19 +72,27 @@ pub fn check_includes(src: &Path) -> Vec<String> {
                 let spec = after[..end].trim();
                 rest = &after[end..];
                 let (file, anchor) = match spec.rsplit_once(':') {
-                    Some((f, a)) if !a.chars().all(|c| c.is_ascii_digit() || c == ':') => (f, Some(a)),
+                    Some((f, a)) if !a.chars().all(|c| c.is_ascii_digit() || c == ':') => {
+                        (f, Some(a))
+                    }
                     Some((f, _)) => (f, None),
                     None => (spec, None),
                 };
                 let target = entry.path().parent().unwrap_or(src).join(file);
                 let Ok(body) = std::fs::read_to_string(&target) else {
-                    problems.push(format!("book/src/{page}:{}: includes {file}, which does not exist", n + 1));
+                    problems.push(format!(
+                        "book/src/{page}:{}: includes {file}, which does not exist",
+                        n + 1
+                    ));
                     continue;
                 };
                 if let Some(a) = anchor
                     && !body.contains(&format!("ANCHOR: {a}"))
                 {
-                    problems.push(format!("book/src/{page}:{}: {file} has no `// ANCHOR: {a}` region", n + 1));
+                    problems.push(format!(
+                        "book/src/{page}:{}: {file} has no `// ANCHOR: {a}` region",
+                        n + 1
+                    ));
                 }
             }
         }

@@ -60,7 +60,13 @@ struct Span {
 pub fn build_tests(workspace: &Path, package: &str, target_dir: Option<&Path>) -> Result<Build> {
     let mut cmd = cargo();
     cmd.current_dir(workspace)
-        .args(["test", "--no-run", "--message-format=json", "--package", package])
+        .args([
+            "test",
+            "--no-run",
+            "--message-format=json",
+            "--package",
+            package,
+        ])
         .args(["--test", "chapters"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -80,12 +86,11 @@ pub fn build_tests(workspace: &Path, package: &str, target_dir: Option<&Path>) -
             continue;
         };
         match msg.reason.as_str() {
-            "compiler-artifact" => {
+            "compiler-artifact"
                 if msg.target.as_ref().is_some_and(|t| t.name == "chapters")
-                    && msg.executable.is_some()
-                {
-                    executable = msg.executable;
-                }
+                    && msg.executable.is_some() =>
+            {
+                executable = msg.executable;
             }
             "compiler-message" => {
                 if let Some(d) = msg.message.filter(|d| d.level == "error") {
@@ -95,7 +100,7 @@ pub fn build_tests(workspace: &Path, package: &str, target_dir: Option<&Path>) -
                         }
                     }
                     if let Some(r) = d.rendered {
-                        errors.push(r);
+                        errors.push(r.trim_end().to_string());
                     }
                 }
             }
@@ -106,7 +111,9 @@ pub fn build_tests(workspace: &Path, package: &str, target_dir: Option<&Path>) -
         if let Some(exe) = executable {
             return Ok(Build::Built(exe));
         }
-        bail!("cargo built `{package}` but reported no `chapters` test binary: does its Cargo.toml declare [[test]] name = \"chapters\"?");
+        bail!(
+            "cargo built `{package}` but reported no `chapters` test binary: does its Cargo.toml declare [[test]] name = \"chapters\"?"
+        );
     }
     if errors.is_empty() {
         // Not a compile error: cargo itself failed (bad manifest, no network for a new dependency…).
@@ -116,7 +123,7 @@ pub fn build_tests(workspace: &Path, package: &str, target_dir: Option<&Path>) -
         );
     }
     Ok(Build::Failed {
-        errors: errors.join("\n"),
+        errors: errors.join("\n\n"),
         files,
     })
 }

@@ -123,7 +123,11 @@ pub fn run_book(src: &Path) -> Result<Report> {
             continue;
         }
         let text = std::fs::read_to_string(entry.path())?;
-        let rel = entry.path().strip_prefix(src)?.to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .path()
+            .strip_prefix(src)?
+            .to_string_lossy()
+            .replace('\\', "/");
         let sessions = extract(&text);
         if !sessions.is_empty() {
             pages.push((rel, sessions));
@@ -162,9 +166,11 @@ pub fn run_book(src: &Path) -> Result<Report> {
                 let text = String::from_utf8_lossy(&out.stdout).to_string()
                     + &String::from_utf8_lossy(&out.stderr);
                 let shown = text.replace(&file.display().to_string(), &format!("book/src/{page}"));
-                report
-                    .failures
-                    .push(format!("book/src/{page} (CPython {}):\n{}", s.version, shown.trim_end()));
+                report.failures.push(format!(
+                    "book/src/{page} (CPython {}):\n{}",
+                    s.version,
+                    shown.trim_end()
+                ));
             }
         }
     }
@@ -184,7 +190,10 @@ mod tests {
         assert_eq!(s[0].version, "3.11");
         assert_eq!(s[0].blocks, 1);
         let lines: Vec<&str> = s[0].text.lines().collect();
-        assert_eq!(lines[3], ">>> 1 + 1", "line 4 of the page is line 4 of the session");
+        assert_eq!(
+            lines[3], ">>> 1 + 1",
+            "line 4 of the page is line 4 of the session"
+        );
         assert_eq!(lines[4], "2");
         assert!(!s[0].text.contains("x = 3") && !s[0].text.contains("not python"));
         assert_eq!(s[1].version, "3.12");
@@ -205,7 +214,7 @@ mod tests {
         let report = run_book(dir.path()).unwrap();
         assert_eq!(report.failures.len(), 1);
         let f = &report.failures[0];
-        assert!(f.contains("book/src/part/p.md, line 6"), "{f}");
+        assert!(f.contains("File \"book/src/part/p.md\", line 6"), "{f}");
         assert!(f.contains("Expected:\n    41\nGot:\n    42"), "{f}");
     }
 }

@@ -15,7 +15,12 @@ use grader::{book, doctest, grade, student, verify, watch};
 /// `watch` re-checks on every save; `hint` gives one more hint each time.
 /// Instructors: `grade` grades a folder of submissions. Maintainers: `verify`, `book`.
 #[derive(Parser)]
-#[command(name = "cargo course", bin_name = "cargo course", version, after_help = "Run from anywhere inside the course repository. Start with `cargo course list`.")]
+#[command(
+    name = "cargo course",
+    bin_name = "cargo course",
+    version,
+    after_help = "Run from anywhere inside the course repository. Start with `cargo course list`."
+)]
 struct Cli {
     /// The course repository (default: the folder above the current one that holds exercises/course.toml).
     #[arg(long, global = true, value_name = "DIR")]
@@ -123,7 +128,11 @@ fn main() -> ExitCode {
 }
 
 fn exit(ok: bool) -> ExitCode {
-    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -133,7 +142,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", student::list(&course));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { id, limits } => Ok(exit(student::check(&course, id.as_deref(), limits.limits())?)),
+        Command::Check { id, limits } => Ok(exit(student::check(
+            &course,
+            id.as_deref(),
+            limits.limits(),
+        )?)),
         Command::Watch { id, poll, limits } => {
             watch::watch(&course, id.as_deref(), limits.limits(), poll)?;
             Ok(ExitCode::SUCCESS)
@@ -142,21 +155,44 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", student::hint(&course, &id)?);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Grade { submissions, out, jobs, limits } => {
-            let opts = grade::Options { limits: limits.limits(), jobs: jobs.unwrap_or_else(default_jobs) };
+        Command::Grade {
+            submissions,
+            out,
+            jobs,
+            limits,
+        } => {
+            let opts = grade::Options {
+                limits: limits.limits(),
+                jobs: jobs.unwrap_or_else(default_jobs),
+            };
             let book = grade::grade(&course, &submissions, &out, &opts)?;
             print!("{}", grade::summary_table(&book));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { no_book, no_doctests, limits } => {
-            let opts = verify::Options { limits: limits.limits(), book: !no_book, doctests: !no_doctests };
+        Command::Verify {
+            no_book,
+            no_doctests,
+            limits,
+        } => {
+            let opts = verify::Options {
+                limits: limits.limits(),
+                book: !no_book,
+                doctests: !no_doctests,
+            };
             let spinner = indicatif::ProgressBar::new_spinner();
             spinner.enable_steady_tick(Duration::from_millis(120));
             let rows = verify::verify(&course, &opts, &|m| spinner.set_message(m.to_string()))?;
             spinner.finish_and_clear();
             print!("{}", verify::render(&rows));
             let ok = rows.iter().all(|r| r.ok);
-            println!("{}", if ok { "\nThe course is consistent." } else { "\nThe course has problems (see above)." });
+            println!(
+                "{}",
+                if ok {
+                    "\nThe course is consistent."
+                } else {
+                    "\nThe course has problems (see above)."
+                }
+            );
             Ok(exit(ok))
         }
         Command::Doctest => {
@@ -179,7 +215,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if open {
                 book::open(&index)?;
             } else {
-                println!("Open it in a browser, or run `cargo course book --open`. Then start with `cargo course list`.");
+                println!(
+                    "Open it in a browser, or run `cargo course book --open`. Then start with `cargo course list`."
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

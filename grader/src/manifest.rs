@@ -77,7 +77,11 @@ impl Exercise {
     /// Points a passing test is worth: its weight, else 0 for a given test, else `points`.
     pub fn test_points(&self, full_name: &str) -> u32 {
         let short = self.short_name(full_name);
-        if let Some(w) = self.weights.get(short).or_else(|| self.weights.get(full_name)) {
+        if let Some(w) = self
+            .weights
+            .get(short)
+            .or_else(|| self.weights.get(full_name))
+        {
             *w
         } else if self.is_given(full_name) {
             0
@@ -197,7 +201,10 @@ impl Manifest {
             if !prefixes.insert((e.krate.clone(), e.tests.clone())) {
                 problem(
                     MANIFEST_PATH,
-                    format!("{at}: test module `{}` is claimed twice in crate `{}`", e.tests, e.krate),
+                    format!(
+                        "{at}: test module `{}` is claimed twice in crate `{}`",
+                        e.tests, e.krate
+                    ),
                     "each exercise owns its own test module".into(),
                 );
             }
@@ -205,11 +212,11 @@ impl Manifest {
             if !crate_dir.join("Cargo.toml").is_file() {
                 problem(
                     MANIFEST_PATH,
-                    format!("{at}: unknown crate `{}` (no exercises/{}/Cargo.toml)", e.krate, e.krate),
                     format!(
-                        "set `crate` to one of: {}",
-                        list_crates(root).join(", ")
+                        "{at}: unknown crate `{}` (no exercises/{}/Cargo.toml)",
+                        e.krate, e.krate
                     ),
+                    format!("set `crate` to one of: {}", list_crates(root).join(", ")),
                 );
                 continue;
             }
@@ -223,8 +230,14 @@ impl Manifest {
             } else if !summary.contains(&format!("]({})", e.chapter)) {
                 problem(
                     "book/src/SUMMARY.md",
-                    format!("{at}: chapter page {} is not linked from SUMMARY.md", e.chapter),
-                    format!("link it: `- [Title]({})` (a draft `- [Title]()` is not enough)", e.chapter),
+                    format!(
+                        "{at}: chapter page {} is not linked from SUMMARY.md",
+                        e.chapter
+                    ),
+                    format!(
+                        "link it: `- [Title]({})` (a draft `- [Title]()` is not enough)",
+                        e.chapter
+                    ),
                 );
             }
             if e.files.is_empty() {
@@ -249,7 +262,9 @@ impl Manifest {
                     );
                 }
             }
-            let module = crate_dir.join("tests/chapters").join(format!("{}.rs", e.tests));
+            let module = crate_dir
+                .join("tests/chapters")
+                .join(format!("{}.rs", e.tests));
             if !module.is_file() {
                 problem(
                     MANIFEST_PATH,
@@ -257,20 +272,29 @@ impl Manifest {
                         "{at}: test module exercises/{}/tests/chapters/{}.rs does not exist",
                         e.krate, e.tests
                     ),
-                    format!("create it and add `mod {};` to tests/chapters/main.rs", e.tests),
+                    format!(
+                        "create it and add `mod {};` to tests/chapters/main.rs",
+                        e.tests
+                    ),
                 );
             }
             if e.hints.len() < 2 {
                 problem(
                     MANIFEST_PATH,
-                    format!("{at}: has {} hint(s); at least two are required", e.hints.len()),
+                    format!(
+                        "{at}: has {} hint(s); at least two are required",
+                        e.hints.len()
+                    ),
                     "add progressive hints: gentle first, close to the answer last".into(),
                 );
             }
         }
         // Test modules that no exercise claims: their tests would never be graded.
         for krate in list_crates(root) {
-            let main = root.join("exercises").join(&krate).join("tests/chapters/main.rs");
+            let main = root
+                .join("exercises")
+                .join(&krate)
+                .join("tests/chapters/main.rs");
             let Ok(text) = std::fs::read_to_string(&main) else {
                 continue;
             };
@@ -289,7 +313,9 @@ impl Manifest {
                             "test module `{module}` (exercises/{krate}/tests/chapters/{module}.rs) \
                              has tests but no [[exercise]] entry"
                         ),
-                        fix: format!("add an [[exercise]] with crate = \"{krate}\" and tests = \"{module}\""),
+                        fix: format!(
+                            "add an [[exercise]] with crate = \"{krate}\" and tests = \"{module}\""
+                        ),
                     });
                 }
             }
@@ -304,7 +330,9 @@ pub fn declared_modules(main_rs: &str) -> Vec<String> {
         .lines()
         .filter_map(|l| {
             let l = l.trim();
-            let rest = l.strip_prefix("pub mod ").or_else(|| l.strip_prefix("mod "))?;
+            let rest = l
+                .strip_prefix("pub mod ")
+                .or_else(|| l.strip_prefix("mod "))?;
             Some(rest.strip_suffix(';')?.trim().to_string())
         })
         .collect()

@@ -208,7 +208,10 @@ fn classify(name: &str, status: std::process::ExitStatus, stdout: &str, stderr: 
         if stdout.contains("1 passed") {
             return run(Verdict::Passed, String::new());
         }
-        return run(Verdict::Failed, "the test binary ran no test of that name".into());
+        return run(
+            Verdict::Failed,
+            "the test binary ran no test of that name".into(),
+        );
     }
     if let Some(sig) = status.signal() {
         let both = format!("{stdout}\n{stderr}");
@@ -246,10 +249,25 @@ pub fn failure_message(name: &str, stdout: &str) -> String {
     body[..end]
         .lines()
         .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
+        .map(without_thread_id)
         .collect::<Vec<_>>()
         .join("\n")
         .trim()
         .to_string()
+}
+
+/// `thread 'name' (12345) panicked at` → `thread 'name' panicked at`: the OS thread id changes
+/// from run to run and would make every report differ.
+fn without_thread_id(line: &str) -> String {
+    if let Some(open) = line.find("' (")
+        && let Some(close) = line[open..].find(") panicked")
+        && line[open + 3..open + close]
+            .chars()
+            .all(|c| c.is_ascii_digit())
+    {
+        return format!("{}'{}", &line[..open], &line[open + close + 1..]);
+    }
+    line.to_string()
 }
 
 /// Run `names` with `jobs` tests at a time; `on_done` is called after each (for progress).
@@ -295,7 +313,7 @@ mod tests {
     #[test]
     fn failure_message_keeps_the_panic_and_drops_the_backtrace_note() {
         let out = "running 1 test\ntest m::t ... FAILED\n\nfailures:\n\n---- m::t stdout ----\n\n\
-                   thread 'm::t' panicked at src/x.rs:3:5:\nnot yet implemented: decref\n\
+                   thread 'm::t' (4242) panicked at src/x.rs:3:5:\nnot yet implemented: decref\n\
                    note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n\
                    failures:\n    m::t\n";
         assert_eq!(

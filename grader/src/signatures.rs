@@ -59,7 +59,11 @@ fn collect(items: &[Item], scope: &str, out: &mut BTreeSet<String>) {
             Item::Trait(t) if is_pub(&t.vis) => {
                 for ti in &t.items {
                     if let syn::TraitItem::Fn(f) = ti {
-                        out.insert(format!("{scope}trait {} :: {}", t.ident, f.sig.to_token_stream()));
+                        out.insert(format!(
+                            "{scope}trait {} :: {}",
+                            t.ident,
+                            f.sig.to_token_stream()
+                        ));
                     }
                 }
                 None
@@ -99,15 +103,25 @@ fn collect(items: &[Item], scope: &str, out: &mut BTreeSet<String>) {
 /// Compare every stub file of a crate with its solution twin. Returns one message per difference.
 pub fn compare_crate(stub_src: &Path, solution_src: &Path) -> Vec<String> {
     let mut problems = Vec::new();
-    for entry in walkdir::WalkDir::new(stub_src).sort_by_file_name().into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(stub_src)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         if entry.path().extension().is_none_or(|e| e != "rs") {
             continue;
         }
         let rel = entry.path().strip_prefix(stub_src).unwrap_or(entry.path());
         let twin = solution_src.join(rel);
         let shown = rel.display();
-        let (Ok(stub), Ok(sol)) = (std::fs::read_to_string(entry.path()), std::fs::read_to_string(&twin)) else {
-            problems.push(format!("src/{shown}: no solution twin at {}", twin.display()));
+        let (Ok(stub), Ok(sol)) = (
+            std::fs::read_to_string(entry.path()),
+            std::fs::read_to_string(&twin),
+        ) else {
+            problems.push(format!(
+                "src/{shown}: no solution twin at {}",
+                twin.display()
+            ));
             continue;
         };
         match (public_api(&stub), public_api(&sol)) {

@@ -97,8 +97,17 @@ pub fn files_hash(course: &Course, ex: &Exercise) -> u64 {
 pub fn list(course: &Course) -> String {
     let state = State::load(course);
     let mut out = String::new();
-    let width = course.manifest.exercises.iter().map(|e| e.id.len()).max().unwrap_or(2);
-    out.push_str(&format!("{:>3}  {:<width$}  {:<11}  {:>7}  title\n", "#", "id", "status", "points"));
+    let width = course
+        .manifest
+        .exercises
+        .iter()
+        .map(|e| e.id.len())
+        .max()
+        .unwrap_or(2);
+    out.push_str(&format!(
+        "{:>3}  {:<width$}  {:<11}  {:>7}  title\n",
+        "#", "id", "status", "points"
+    ));
     let mut done = 0;
     for (i, ex) in course.manifest.exercises.iter().enumerate() {
         let p = state.progress(course, ex);
@@ -129,7 +138,9 @@ pub fn list(course: &Course) -> String {
     ));
     match state.next(course) {
         Some(ex) => out.push_str(&next_steps(ex)),
-        None => out.push_str("\nEvery exercise is done. Congratulations! Try the chapters' challenges next.\n"),
+        None => out.push_str(
+            "\nEvery exercise is done. Congratulations! Try the chapters' challenges next.\n",
+        ),
     }
     out
 }
@@ -153,7 +164,10 @@ fn next_steps(ex: &Exercise) -> String {
 pub fn check(course: &Course, id: Option<&str>, limits: Limits) -> Result<bool> {
     let mut state = State::load(course);
     let ex = match id {
-        Some(id) => course.manifest.find(id).ok_or_else(|| course.manifest.unknown_id_error(id))?,
+        Some(id) => course
+            .manifest
+            .find(id)
+            .ok_or_else(|| course.manifest.unknown_id_error(id))?,
         None => match state.next(course) {
             Some(ex) => ex,
             None => {
@@ -171,13 +185,19 @@ pub fn check(course: &Course, id: Option<&str>, limits: Limits) -> Result<bool> 
     let result = match build? {
         Build::Failed { errors, .. } => {
             println!("{errors}");
-            println!("✗ {} does not compile (errors above). Fix them, then run `cargo course check {}` again.", ex.krate, ex.id);
+            println!(
+                "✗ {} does not compile (errors above). Fix them, then run `cargo course check {}` again.",
+                ex.krate, ex.id
+            );
             let mut r = ExerciseResult::unrun(ex, &[], Status::CompileError, "");
             r.compile_error = Some(errors);
             r
         }
         Build::Built(path) => {
-            let bin = TestBinary { path, crate_dir: course.crate_dir(&ex.krate) };
+            let bin = TestBinary {
+                path,
+                crate_dir: course.crate_dir(&ex.krate),
+            };
             let names = tests_of(ex, &list_tests(&bin)?);
             let bar = ProgressBar::new(names.len() as u64).with_style(
                 ProgressStyle::with_template("running tests [{bar:30}] {pos}/{len}")
@@ -201,7 +221,13 @@ pub fn check(course: &Course, id: Option<&str>, limits: Limits) -> Result<bool> 
     });
     state.save(course)?;
     if passed {
-        println!("✓ {}: all {} tests pass ({}/{} points).", ex.id, result.tests.len(), result.points, result.max);
+        println!(
+            "✓ {}: all {} tests pass ({}/{} points).",
+            ex.id,
+            result.tests.len(),
+            result.points,
+            result.max
+        );
         match state.next(course) {
             Some(next) => print!("{}", next_steps(next)),
             None => println!("That was the last exercise: the whole course is done!"),
@@ -233,7 +259,12 @@ pub fn verdicts(r: &ExerciseResult) -> String {
         out.push_str(&format!("  {mark} {}{extra}\n", t.name));
     }
     let passed = r.tests.iter().filter(|t| t.passed).count();
-    out.push_str(&format!("{passed}/{} tests pass, {}/{} points\n", r.tests.len(), r.points, r.max));
+    out.push_str(&format!(
+        "{passed}/{} tests pass, {}/{} points\n",
+        r.tests.len(),
+        r.points,
+        r.max
+    ));
     if let Some(f) = r.first_failure() {
         out.push_str(&format!("\nFirst failure: {}\n", f.name));
         for line in f.message.lines() {
@@ -245,7 +276,10 @@ pub fn verdicts(r: &ExerciseResult) -> String {
 
 /// `hint`: the next hint for `id`, one more each time.
 pub fn hint(course: &Course, id: &str) -> Result<String> {
-    let ex = course.manifest.find(id).ok_or_else(|| course.manifest.unknown_id_error(id))?;
+    let ex = course
+        .manifest
+        .find(id)
+        .ok_or_else(|| course.manifest.unknown_id_error(id))?;
     let mut state = State::load(course);
     let entry = state.exercises.entry(ex.id.clone()).or_default();
     let n = ex.hints.len();
@@ -256,9 +290,15 @@ pub fn hint(course: &Course, id: &str) -> Result<String> {
         out.push_str(&format!("Hint {}/{n} for {}: {h}\n", i + 1, ex.id));
     }
     if shown < n {
-        out.push_str(&format!("(run `cargo course hint {}` again for the next hint)\n", ex.id));
+        out.push_str(&format!(
+            "(run `cargo course hint {}` again for the next hint)\n",
+            ex.id
+        ));
     } else {
-        out.push_str(&format!("That was the last hint. The chapter explains the rest: book/src/{}\n", ex.chapter));
+        out.push_str(&format!(
+            "That was the last hint. The chapter explains the rest: book/src/{}\n",
+            ex.chapter
+        ));
     }
     state.save(course)?;
     Ok(out)

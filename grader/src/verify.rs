@@ -24,7 +24,12 @@ pub struct Row {
 
 impl Row {
     fn new(check: impl Into<String>, detail: impl Into<String>, problems: Vec<String>) -> Row {
-        Row { check: check.into(), ok: problems.is_empty(), detail: detail.into(), problems }
+        Row {
+            check: check.into(),
+            ok: problems.is_empty(),
+            detail: detail.into(),
+            problems,
+        }
     }
 }
 
@@ -37,10 +42,18 @@ pub struct Options {
 pub fn verify(course: &Course, opts: &Options, progress: &dyn Fn(&str)) -> Result<Vec<Row>> {
     let m = &course.manifest;
     let mut rows = Vec::new();
-    let problems: Vec<String> = m.validate(&course.root).iter().map(|p| p.to_string()).collect();
+    let problems: Vec<String> = m
+        .validate(&course.root)
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
     rows.push(Row::new(
         "manifest",
-        format!("{} exercises in {} crates", m.exercises.len(), m.crates().len()),
+        format!(
+            "{} exercises in {} crates",
+            m.exercises.len(),
+            m.crates().len()
+        ),
         problems,
     ));
     for krate in crate::manifest::list_crates(&course.root) {
@@ -109,7 +122,11 @@ pub fn verify(course: &Course, opts: &Options, progress: &dyn Fn(&str)) -> Resul
         });
     }
     let src = course.book_dir().join("src");
-    rows.push(Row::new("book: every include resolves", "", book::check_includes(&src)));
+    rows.push(Row::new(
+        "book: every include resolves",
+        "",
+        book::check_includes(&src),
+    ));
     if opts.book {
         progress("building the book");
         let out = tempfile::tempdir()?;
@@ -124,9 +141,20 @@ pub fn verify(course: &Course, opts: &Options, progress: &dyn Fn(&str)) -> Resul
         rows.push(match doctest::run_book(&src) {
             Ok(r) => {
                 let ran: Vec<String> = r.ran.iter().map(|(v, n)| format!("{n} on {v}")).collect();
-                let mut detail = format!("blocks run: {}", if ran.is_empty() { "none".into() } else { ran.join(", ") });
+                let mut detail = format!(
+                    "blocks run: {}",
+                    if ran.is_empty() {
+                        "none".into()
+                    } else {
+                        ran.join(", ")
+                    }
+                );
                 if !r.skipped.is_empty() {
-                    let s: Vec<String> = r.skipped.iter().map(|(v, n)| format!("{n} for {v}")).collect();
+                    let s: Vec<String> = r
+                        .skipped
+                        .iter()
+                        .map(|(v, n)| format!("{n} for {v}"))
+                        .collect();
                     detail.push_str(&format!("; skipped (no interpreter): {}", s.join(", ")));
                 }
                 Row::new("book: Python examples are true", detail, r.failures)
@@ -141,32 +169,66 @@ type Runs = Vec<(String, Verdict, String)>;
 
 /// Build `package`'s test binary in the course workspace and run every test, each in its own
 /// process. A compile error is an `Err(message)` in the inner result.
-fn run_all(course: &Course, package: &str, krate: &str, limits: Limits) -> Result<Result<Runs, String>> {
+fn run_all(
+    course: &Course,
+    package: &str,
+    krate: &str,
+    limits: Limits,
+) -> Result<Result<Runs, String>> {
     let path = match build_tests(&course.root, package, None)? {
         Build::Built(p) => p,
-        Build::Failed { errors, .. } => return Ok(Err(format!("`{package}` does not compile:\n{}", first_lines(&errors, 20)))),
+        Build::Failed { errors, .. } => {
+            return Ok(Err(format!(
+                "`{package}` does not compile:\n{}",
+                first_lines(&errors, 20)
+            )));
+        }
     };
-    let bin = TestBinary { path, crate_dir: course.crate_dir(krate) };
+    let bin = TestBinary {
+        path,
+        crate_dir: course.crate_dir(krate),
+    };
     let names = list_tests(&bin)?;
     let runs = run_many(&bin, &names, limits, default_jobs(), &|_| {});
-    Ok(Ok(runs.into_iter().map(|r| (r.name, r.verdict, r.message)).collect()))
+    Ok(Ok(runs
+        .into_iter()
+        .map(|r| (r.name, r.verdict, r.message))
+        .collect()))
 }
 
 fn solution_crate_row(root: &Path, krate: &str) -> Row {
     let check = format!("{krate}: solution crate mirrors the exercise");
     let path = root.join("solutions").join(krate).join("Cargo.toml");
     let Ok(text) = std::fs::read_to_string(&path) else {
-        return Row::new(check, "", vec![format!("solutions/{krate}/Cargo.toml is missing: every exercise crate needs its solution twin")]);
+        return Row::new(
+            check,
+            "",
+            vec![format!(
+                "solutions/{krate}/Cargo.toml is missing: every exercise crate needs its solution twin"
+            )],
+        );
     };
     let Ok(t) = toml::from_str::<toml::Table>(&text) else {
-        return Row::new(check, "", vec![format!("solutions/{krate}/Cargo.toml is not valid TOML")]);
+        return Row::new(
+            check,
+            "",
+            vec![format!("solutions/{krate}/Cargo.toml is not valid TOML")],
+        );
     };
     let mut p = Vec::new();
-    let name = t.get("package").and_then(|p| p.get("name")).and_then(|n| n.as_str());
+    let name = t
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str());
     if name != Some(&format!("{krate}-solution")) {
-        p.push(format!("solutions/{krate}/Cargo.toml: package name should be `{krate}-solution`"));
+        p.push(format!(
+            "solutions/{krate}/Cargo.toml: package name should be `{krate}-solution`"
+        ));
     }
-    let lib = t.get("lib").and_then(|l| l.get("name")).and_then(|n| n.as_str());
+    let lib = t
+        .get("lib")
+        .and_then(|l| l.get("name"))
+        .and_then(|n| n.as_str());
     if lib != Some(krate) {
         p.push(format!("solutions/{krate}/Cargo.toml: add [lib] name = \"{krate}\" so the tests' `use {krate}::…` resolve"));
     }
@@ -174,7 +236,12 @@ fn solution_crate_row(root: &Path, krate: &str) -> Row {
     let shares = t
         .get("test")
         .and_then(|v| v.as_array())
-        .is_some_and(|tests| tests.iter().any(|x| x.get("name").and_then(|n| n.as_str()) == Some("chapters") && x.get("path").and_then(|n| n.as_str()) == Some(&expected)));
+        .is_some_and(|tests| {
+            tests.iter().any(|x| {
+                x.get("name").and_then(|n| n.as_str()) == Some("chapters")
+                    && x.get("path").and_then(|n| n.as_str()) == Some(&expected)
+            })
+        });
     if !shares {
         p.push(format!("solutions/{krate}/Cargo.toml: add [[test]] name = \"chapters\" path = \"{expected}\" (one copy of every test)"));
     }
@@ -183,10 +250,20 @@ fn solution_crate_row(root: &Path, krate: &str) -> Row {
 
 /// The table `verify` prints, then the details of every failing check.
 pub fn render(rows: &[Row]) -> String {
-    let w = rows.iter().map(|r| r.check.chars().count()).max().unwrap_or(5);
+    let w = rows
+        .iter()
+        .map(|r| r.check.chars().count())
+        .max()
+        .unwrap_or(5);
     let mut out = format!("{:<w$}  result  detail\n{}\n", "check", "-".repeat(w + 16));
     for r in rows {
-        out.push_str(&format!("{:<w$}  {:<6}  {}\n", r.check, if r.ok { "ok" } else { "FAIL" }, r.detail).trim_end().to_string());
+        let line = format!(
+            "{:<w$}  {:<6}  {}",
+            r.check,
+            if r.ok { "ok" } else { "FAIL" },
+            r.detail
+        );
+        out.push_str(line.trim_end());
         out.push('\n');
     }
     for r in rows.iter().filter(|r| !r.ok) {

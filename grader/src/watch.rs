@@ -5,7 +5,7 @@
 //! comparing modification times once a second. Either way, typing Enter re-checks at once and
 //! `q` then Enter quits.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, SystemTime};
 
@@ -31,7 +31,11 @@ pub fn watch(course: &Course, id: Option<&str>, limits: Limits, poll: bool) -> R
     std::thread::spawn(move || {
         let mut line = String::new();
         while std::io::stdin().read_line(&mut line).is_ok_and(|n| n > 0) {
-            let wake = if line.trim() == "q" { Wake::Quit } else { Wake::Enter };
+            let wake = if line.trim() == "q" {
+                Wake::Quit
+            } else {
+                Wake::Enter
+            };
             if keys.send(wake).is_err() {
                 break;
             }
@@ -42,15 +46,27 @@ pub fn watch(course: &Course, id: Option<&str>, limits: Limits, poll: bool) -> R
     let debouncer = if poll {
         None
     } else {
-        new_debouncer(Duration::from_millis(400), move |res: DebounceEventResult| {
-            if let Ok(evs) = res
-                && evs.iter().any(|e| is_source(&e.path))
-            {
-                let _ = events.send(Wake::Changed);
-            }
+        new_debouncer(
+            Duration::from_millis(400),
+            move |res: DebounceEventResult| {
+                if let Ok(evs) = res
+                    && evs.iter().any(|e| is_source(&e.path))
+                {
+                    let _ = events.send(Wake::Changed);
+                }
+            },
+        )
+        .and_then(|mut d| {
+            d.watcher()
+                .watch(&exercises, RecursiveMode::Recursive)
+                .map(|_| d)
         })
-        .and_then(|mut d| d.watcher().watch(&exercises, RecursiveMode::Recursive).map(|_| d))
-        .map_err(|e| eprintln!("note: cannot watch {} ({e}); checking for changes every second instead.", exercises.display()))
+        .map_err(|e| {
+            eprintln!(
+                "note: cannot watch {} ({e}); checking for changes every second instead.",
+                exercises.display()
+            )
+        })
         .ok()
     };
     if debouncer.is_none() {
@@ -94,7 +110,7 @@ fn newest(root: &Path) -> Option<SystemTime> {
         .max()
 }
 
-fn poll_loop(root: &PathBuf, tx: std::sync::mpsc::Sender<Wake>) {
+fn poll_loop(root: &Path, tx: std::sync::mpsc::Sender<Wake>) {
     let mut last = newest(root);
     loop {
         std::thread::sleep(Duration::from_secs(1));

@@ -77,7 +77,9 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
     let sandbox = Sandbox::new(course, work.join("sandbox"), work.join("target"))?;
     let started = Instant::now();
 
-    eprintln!("Building the pristine course to list its tests (the first run also builds dependencies)…");
+    eprintln!(
+        "Building the pristine course to list its tests (the first run also builds dependencies)…"
+    );
     let spinner = spinner("building the pristine exercises");
     sandbox.reset(&BTreeMap::new())?;
     let mut all_tests: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -85,7 +87,10 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
         spinner.set_message(format!("building {krate}"));
         match build_tests(&sandbox.dir, &krate, Some(&sandbox.target))? {
             Build::Built(path) => {
-                let bin = TestBinary { path, crate_dir: sandbox.crate_dir(&krate) };
+                let bin = TestBinary {
+                    path,
+                    crate_dir: sandbox.crate_dir(&krate),
+                };
                 all_tests.insert(krate, list_tests(&bin)?);
             }
             Build::Failed { errors, .. } => bail!(
@@ -155,7 +160,9 @@ fn internal_error(
         total: 0,
         max: exercises.iter().map(|e| e.max).sum(),
         exercises,
-        notes: vec![format!("grader error (re-run grading for this student): {e:#}")],
+        notes: vec![format!(
+            "grader error (re-run grading for this student): {e:#}"
+        )],
     }
 }
 
@@ -182,14 +189,17 @@ fn grade_one(
         let student_files = found.files.get(&krate);
         let mut to_run: Vec<&Exercise> = Vec::new();
         for ex in &exercises {
-            let present = student_files
-                .is_some_and(|files| ex.files.iter().any(|f| files.contains_key(f)));
+            let present =
+                student_files.is_some_and(|files| ex.files.iter().any(|f| files.contains_key(f)));
             if present {
                 to_run.push(ex);
             } else {
                 let names = tests_of(ex, &all_tests[&krate]);
                 let why = format!("not submitted: exercises/{krate}/{}", ex.files.join(", "));
-                results.insert(ex.id.clone(), ExerciseResult::unrun(ex, &names, Status::Missing, &why));
+                results.insert(
+                    ex.id.clone(),
+                    ExerciseResult::unrun(ex, &names, Status::Missing, &why),
+                );
             }
         }
         if to_run.is_empty() {
@@ -199,14 +209,23 @@ fn grade_one(
         let binary = match build_isolating(sandbox, &krate, &to_run)? {
             (Some(path), broken) => {
                 for (ex, errors) in broken {
-                    results.insert(ex.id.clone(), compile_error(ex, &all_tests[&krate], &errors));
+                    results.insert(
+                        ex.id.clone(),
+                        compile_error(ex, &all_tests[&krate], &errors),
+                    );
                     to_run.retain(|e| e.id != ex.id);
                 }
-                TestBinary { path, crate_dir: sandbox.crate_dir(&krate) }
+                TestBinary {
+                    path,
+                    crate_dir: sandbox.crate_dir(&krate),
+                }
             }
             (None, broken) => {
                 for (ex, errors) in broken {
-                    results.insert(ex.id.clone(), compile_error(ex, &all_tests[&krate], &errors));
+                    results.insert(
+                        ex.id.clone(),
+                        compile_error(ex, &all_tests[&krate], &errors),
+                    );
                 }
                 continue;
             }
@@ -239,10 +258,23 @@ fn grade_one(
 
 fn compile_error(ex: &Exercise, all: &[String], errors: &str) -> ExerciseResult {
     let names = tests_of(ex, all);
-    let mut r = ExerciseResult::unrun(ex, &names, Status::CompileError, "not run: the code does not compile");
-    r.compile_error = Some(first_lines(errors, 40));
+    let mut r = ExerciseResult::unrun(
+        ex,
+        &names,
+        Status::CompileError,
+        "not run: the code does not compile",
+    );
+    // The sandbox holds the crates at its top; students know them under exercises/.
+    let shown = errors.replace(
+        &format!("--> {}/", ex.krate),
+        &format!("--> exercises/{}/", ex.krate),
+    );
+    r.compile_error = Some(first_lines(&shown, 40));
     r
 }
+
+/// Exercises lost to compile errors, each with the compiler's errors.
+type Lost<'a> = Vec<(&'a Exercise, String)>;
 
 /// Build the crate; if it does not compile, put the files the errors point into back to the
 /// stub and try again (a few rounds), so only the exercises owning those files lose their points.
@@ -251,10 +283,10 @@ fn build_isolating<'a>(
     sandbox: &Sandbox,
     krate: &str,
     candidates: &[&'a Exercise],
-) -> Result<(Option<PathBuf>, Vec<(&'a Exercise, String)>)> {
+) -> Result<(Option<PathBuf>, Lost<'a>)> {
     const ROUNDS: usize = 3;
     let prefix = format!("{krate}/");
-    let mut blamed: Vec<(&'a Exercise, String)> = Vec::new();
+    let mut blamed: Lost<'a> = Vec::new();
     for _ in 0..ROUNDS {
         let (errors, files) = match build_tests(&sandbox.dir, krate, Some(&sandbox.target))? {
             Build::Built(p) => return Ok((Some(p), blamed)),
@@ -285,5 +317,8 @@ fn build_isolating<'a>(
         Build::Built(p) => return Ok((Some(p), blamed)),
         Build::Failed { errors, .. } => errors,
     };
-    Ok((None, candidates.iter().map(|ex| (*ex, errors.clone())).collect()))
+    Ok((
+        None,
+        candidates.iter().map(|ex| (*ex, errors.clone())).collect(),
+    ))
 }

@@ -19,7 +19,10 @@ pub fn write_all(course: &Course, book: &Gradebook, out: &Path) -> Result<()> {
     write("grades.json", serde_json::to_string_pretty(book)? + "\n")?;
     std::fs::create_dir_all(out.join("feedback"))?;
     for s in &book.students {
-        write(&format!("feedback/{}.md", safe_file_name(&s.id)), feedback(course, s))?;
+        write(
+            &format!("feedback/{}.md", safe_file_name(&s.id)),
+            feedback(course, s),
+        )?;
     }
     Ok(())
 }
@@ -27,7 +30,13 @@ pub fn write_all(course: &Course, book: &Gradebook, out: &Path) -> Result<()> {
 /// A student id as a file name: path separators and control characters replaced.
 pub fn safe_file_name(id: &str) -> String {
     id.chars()
-        .map(|c| if c == '/' || c == '\\' || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -90,7 +99,11 @@ pub fn summary_table(book: &Gradebook) -> String {
             .zip(&widths)
             .enumerate()
             .map(|(c, (cell, w))| {
-                if c == 0 { format!("{cell:<w$}") } else { format!("{cell:>w$}") }
+                if c == 0 {
+                    format!("{cell:<w$}")
+                } else {
+                    format!("{cell:>w$}")
+                }
             })
             .collect();
         out.push_str(cells.join("  ").trim_end());
@@ -107,7 +120,11 @@ pub fn summary_table(book: &Gradebook) -> String {
 fn feedback(course: &Course, s: &StudentResult) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# Feedback for {}\n", s.id);
-    let _ = writeln!(md, "{} — **{} / {} points**\n", course.manifest.course.title, s.total, s.max);
+    let _ = writeln!(
+        md,
+        "{} — **{} / {} points**\n",
+        course.manifest.course.title, s.total, s.max
+    );
     if !s.notes.is_empty() {
         md.push_str("## About your submission\n\n");
         for n in &s.notes {
@@ -117,19 +134,40 @@ fn feedback(course: &Course, s: &StudentResult) -> String {
     }
     md.push_str("| exercise | status | points |\n|---|---|---|\n");
     for e in &s.exercises {
-        let _ = writeln!(md, "| {} | {} | {}/{} |", e.id, e.status.as_str(), e.points, e.max);
+        let _ = writeln!(
+            md,
+            "| {} | {} | {}/{} |",
+            e.id,
+            e.status.as_str(),
+            e.points,
+            e.max
+        );
     }
     for e in &s.exercises {
-        let Some(ex) = course.manifest.find(&e.id) else { continue };
+        let Some(ex) = course.manifest.find(&e.id) else {
+            continue;
+        };
         let _ = writeln!(md, "\n## {} — {}\n", e.id, e.title);
-        let _ = writeln!(md, "Status: **{}**, {}/{} points. Chapter: `book/src/{}`.\n", e.status.as_str(), e.points, e.max, ex.chapter);
+        let _ = writeln!(
+            md,
+            "Status: **{}**, {}/{} points. Chapter: `book/src/{}`.\n",
+            e.status.as_str(),
+            e.points,
+            e.max,
+            ex.chapter
+        );
         match e.status {
             Status::Passed => {
                 md.push_str("Every test passed.\n");
                 continue;
             }
             Status::Missing => {
-                let _ = writeln!(md, "Not submitted: the grader looked for `exercises/{}/{}`.", ex.krate, ex.files.join("`, `"));
+                let _ = writeln!(
+                    md,
+                    "Not submitted: the grader looked for `exercises/{}/{}`.",
+                    ex.krate,
+                    ex.files.join("`, `")
+                );
                 continue;
             }
             Status::CompileError => {

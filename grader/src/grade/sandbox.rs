@@ -45,7 +45,10 @@ impl Sandbox {
             std::fs::copy(&lock, self.dir.join("Cargo.lock"))?;
         }
         for krate in &self.crates {
-            copy_crate(&self.course_root.join("exercises").join(krate), &self.dir.join(krate))?;
+            copy_crate(
+                &self.course_root.join("exercises").join(krate),
+                &self.dir.join(krate),
+            )?;
         }
         for (krate, files) in overlay {
             for (rel, bytes) in files {
@@ -84,13 +87,17 @@ impl Sandbox {
 
 /// Copy an exercise crate, leaving out build output and stray snapshot/proptest files.
 fn copy_crate(from: &Path, to: &Path) -> Result<()> {
-    for entry in WalkDir::new(from).follow_links(false) {
+    let wanted = |e: &walkdir::DirEntry| {
+        let name = e.file_name().to_string_lossy();
+        !(name == "target" || name == "proptest-regressions" || name.ends_with(".snap.new"))
+    };
+    for entry in WalkDir::new(from)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(wanted)
+    {
         let entry = entry?;
         let rel = entry.path().strip_prefix(from)?;
-        let name = entry.file_name().to_string_lossy();
-        if name == "target" || name.ends_with(".snap.new") || name == "proptest-regressions" {
-            continue;
-        }
         let dest = to.join(rel);
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&dest)?;

@@ -51,7 +51,9 @@ pub fn discover(dir: &Path) -> Result<(Vec<Submission>, Vec<String>)> {
         if name.starts_with('.') {
             continue;
         }
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             subs.push(Submission { id: name, path });
         } else if kind.is_file() && name.to_ascii_lowercase().ends_with(".zip") {
@@ -66,7 +68,11 @@ pub fn discover(dir: &Path) -> Result<(Vec<Submission>, Vec<String>)> {
     for i in 1..subs.len() {
         if subs[i].id == subs[i - 1].id {
             let (a, b) = subs.split_at_mut(i);
-            let zip = if b[0].path.is_file() { &mut b[0] } else { &mut a[i - 1] };
+            let zip = if b[0].path.is_file() {
+                &mut b[0]
+            } else {
+                &mut a[i - 1]
+            };
             zip.id = zip
                 .path
                 .file_name()
@@ -146,8 +152,10 @@ pub fn collect(sub: &Submission, crates: &[String], scratch: &Path) -> Found {
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// The shallowest folder named `exercises`; else a folder that directly holds a course crate
@@ -183,7 +191,10 @@ fn unzip(zip_path: &Path, dest: &Path) -> Result<()> {
     let file = std::fs::File::open(zip_path)?;
     let mut archive = zip::ZipArchive::new(file).context("not a readable zip archive")?;
     if archive.len() > MAX_ZIP_ENTRIES {
-        bail!("{} entries is more than the {MAX_ZIP_ENTRIES} allowed", archive.len());
+        bail!(
+            "{} entries is more than the {MAX_ZIP_ENTRIES} allowed",
+            archive.len()
+        );
     }
     let mut total = 0u64;
     for i in 0..archive.len() {
@@ -207,7 +218,10 @@ fn unzip(zip_path: &Path, dest: &Path) -> Result<()> {
         (&mut entry).take(budget + 1).read_to_end(&mut bytes)?;
         total += bytes.len() as u64;
         if total > MAX_ZIP_BYTES {
-            bail!("it unpacks to more than {} MiB", MAX_ZIP_BYTES / (1024 * 1024));
+            bail!(
+                "it unpacks to more than {} MiB",
+                MAX_ZIP_BYTES / (1024 * 1024)
+            );
         }
         std::fs::write(&out, bytes)?;
     }

@@ -1,1 +1,264 @@
-//! (placeholder: this module is being written)
+//! Cycles: gc lists and the unreachable set (Part II, "Cycles"; ≈ `Modules/gcmodule.c` in
+//! CPython 3.11, `Python/gc.c` from 3.13).
+//!
+//! Reference counting never frees a cycle: `a.other = b; b.other = a; del a, b` leaves both
+//! counts at 1. CPython's cycle collector finds such groups without knowing the program's
+//! roots. It only looks at the *container* objects it tracks, each linked into a gc list
+//! through its `PyGC_Head`, and reasons about counts:
+//!
+//! 1. `update_refs`: copy every refcount into `gc_refs` and flag the object COLLECTING.
+//! 2. `subtract_refs`: for every reference *between* collected objects, subtract one. What is
+//!    left is the number of references from outside: from variables, from older generations.
+//! 3. `move_unreachable`: an object with `gc_refs > 0` is reachable, and so is everything it
+//!    references (transitively). Everything else is moved to the `unreachable` list.
+//!
+//! `collect_main` (given in `cycles/collect.rs`, a line-by-line copy of `gc_collect_main`)
+//! runs these phases and then frees the unreachable set with `delete_garbage`; `collect` is the
+//! `gc.collect(generation)` entry point in front of it.
+//!
+//! The lists are intrusive, circular and doubly linked, with a sentinel head, exactly like
+//! `PyGC_Head`'s `_gc_next`/`_gc_prev`, but with indices ([`Node`]) instead of pointers: moving an
+//! object between lists and merging two lists are O(1).
+//!
+//! The object model is given: [`GcHeap`] in `cycles/heap.rs`, [`GcHead`], [`ObjId`], [`ListId`]
+//! and [`Node`] in `cycles/gc_head.rs`. What you use:
+//! `self.gc[op]`, `self.gc[list]` and `self.gc[node]` (a [`GcHead`]); `node.obj()` and
+//! `op.node()` to go between nodes and objects; `self.obj(op).refcnt`; `self.traverse(op,
+//! |heap, r| ...)` to visit the references `op` holds; `self.tp_clear(op)`; `incref`/`decref`.
+
+mod collect;
+mod gc_head;
+mod heap;
+
+pub use collect::Collected;
+pub use gc_head::{GcHead, Heads, ListId, NUM_GENERATIONS, Node, ObjId};
+pub use heap::GcHeap;
+
+use std::fmt;
+
+/// `gc.collect(generation)` with a generation outside 0..=2: CPython raises
+/// `ValueError("invalid generation")`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GcError {
+    /// The generation asked for does not exist.
+    InvalidGeneration,
+}
+
+impl fmt::Display for GcError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GcError::InvalidGeneration => f.write_str("invalid generation"),
+        }
+    }
+}
+
+impl std::error::Error for GcError {}
+
+// ANCHOR: api
+impl GcHeap {
+    /// `gc_list_init`: makes `list` empty (its head's `next` and `prev` point at the head).
+    pub fn gc_list_init(&mut self, list: ListId) {
+        let head = list.node();
+        self.gc[head].next = head;
+        self.gc[head].prev = head;
+    }
+
+    /// `gc_list_is_empty`: is the head's `next` the head itself?
+    pub fn gc_list_is_empty(&self, list: ListId) -> bool {
+        self.gc[list].next == list.node()
+    }
+
+    /// `gc_list_append`: links the (unlinked) object `op` at the end of `list`, i.e. just
+    /// before the head. Four links change: the old last node's `next`, the head's `prev`, and
+    /// `op`'s `prev` and `next`.
+    pub fn gc_list_append(&mut self, op: ObjId, list: ListId) {
+        let node = op.node();
+        let head = list.node();
+        let last = self.gc[head].prev;
+        self.gc[node].prev = last;
+        self.gc[node].next = head;
+        self.gc[last].next = node;
+        self.gc[head].prev = node;
+    }
+
+    /// `gc_list_remove`: unlinks `op` from whatever list it is on and marks it untracked
+    /// (`next` = [`Node::NONE`]; CPython sets `_gc_next` to 0). Its neighbours now point at
+    /// each other.
+    pub fn gc_list_remove(&mut self, op: ObjId) {
+        let node = op.node();
+        let GcHead { prev, next, .. } = self.gc[node];
+        self.gc[prev].next = next;
+        self.gc[next].prev = prev;
+        self.gc[node].next = Node::NONE;
+    }
+
+    /// `gc_list_move`: moves `op` from the list it is on (not named: the links say) to the end
+    /// of `list`. O(1).
+    pub fn gc_list_move(&mut self, op: ObjId, list: ListId) {
+        let node = op.node();
+        let GcHead { prev, next, .. } = self.gc[node];
+        self.gc[prev].next = next;
+        self.gc[next].prev = prev;
+        self.gc_list_append(op, list);
+    }
+
+    /// `gc_list_merge`: appends every object of `from` to the end of `to`, in order, and leaves
+    /// `from` empty. O(1): splice the chain between the two heads, whatever its length.
+    pub fn gc_list_merge(&mut self, from: ListId, to: ListId) {
+        assert_ne!(from, to, "gc_list_merge of a list into itself");
+        if !self.gc_list_is_empty(from) {
+            let tail = self.gc[to].prev;
+            let first = self.gc[from].next;
+            let last = self.gc[from].prev;
+            self.gc[tail].next = first;
+            self.gc[first].prev = tail;
+            self.gc[last].next = to.node();
+            self.gc[to].prev = last;
+        }
+        self.gc_list_init(from);
+    }
+
+    /// `gc_list_size`: how many objects are on `list` (a walk: O(n)).
+    pub fn gc_list_size(&self, list: ListId) -> usize {
+        let head = list.node();
+        let mut n = 0;
+        let mut gc = self.gc[head].next;
+        while gc != head {
+            n += 1;
+            gc = self.gc[gc].next;
+        }
+        n
+    }
+
+    /// `update_refs`: for every object on `containers`, set `gc_refs` to its refcount and set
+    /// the COLLECTING flag (keep FINALIZED). CPython asserts `gc_refs != 0`: a tracked object
+    /// with refcount 0 should already have been deallocated.
+    pub fn update_refs(&mut self, containers: ListId) {
+        let head = containers.node();
+        let mut gc = self.gc[head].next;
+        while gc != head {
+            let refcnt = self.obj(gc.obj()).refcnt;
+            debug_assert!(refcnt != 0, "a tracked object with refcount 0");
+            let h = &mut self.gc[gc];
+            h.gc_refs = refcnt;
+            h.flags |= GcHead::COLLECTING;
+            gc = h.next;
+        }
+    }
+
+    /// `visit_decref`: the visitor of `subtract_refs`. If `op` is being collected (COLLECTING),
+    /// one of its references comes from inside the collected set: subtract 1 from its
+    /// `gc_refs`. Objects of other generations are left alone.
+    pub fn visit_decref(&mut self, op: ObjId) {
+        let h = &mut self.gc[op];
+        if h.flags & GcHead::COLLECTING != 0 {
+            assert!(h.gc_refs > 0, "refcount is too small");
+            h.gc_refs -= 1;
+        }
+    }
+
+    /// `subtract_refs`: traverse every object on `containers` with `visit_decref`. Afterwards
+    /// `gc_refs` counts only the references from outside the set.
+    pub fn subtract_refs(&mut self, containers: ListId) {
+        let head = containers.node();
+        let mut gc = self.gc[head].next;
+        while gc != head {
+            self.traverse(gc.obj(), |heap, r| heap.visit_decref(r));
+            gc = self.gc[gc].next;
+        }
+    }
+
+    /// `visit_reachable`: the visitor of `move_unreachable`, called for each object `op` that a
+    /// reachable object references. `reachable` is the list being scanned (`young`).
+    /// - Not COLLECTING: another generation, or already scanned: nothing to do.
+    /// - UNREACHABLE: it was moved to `unreachable` too early. Move it back to the end of
+    ///   `reachable` (the scan will reach it again), clear UNREACHABLE, set `gc_refs` to 1.
+    /// - `gc_refs == 0`, still in `reachable`: set `gc_refs` to 1 so the scan keeps it.
+    /// - `gc_refs > 0`: the scan will keep it anyway.
+    pub fn visit_reachable(&mut self, op: ObjId, reachable: ListId) {
+        let h = self.gc[op];
+        if h.flags & GcHead::COLLECTING == 0 {
+            return;
+        }
+        if h.flags & GcHead::UNREACHABLE != 0 {
+            self.gc_list_move(op, reachable);
+            let h = &mut self.gc[op];
+            h.flags &= !GcHead::UNREACHABLE;
+            h.gc_refs = 1;
+        } else if h.gc_refs == 0 {
+            self.gc[op].gc_refs = 1;
+        }
+    }
+
+    /// `move_unreachable`: scan `young` from first to last.
+    /// - `gc_refs > 0`: reachable. Traverse it with `visit_reachable` (which may append objects
+    ///   to `young`), then clear its COLLECTING flag. Read its `next` only *after* traversing.
+    /// - `gc_refs == 0`: maybe unreachable. Move it to the end of `unreachable` and set its
+    ///   UNREACHABLE flag; a later reachable object may still move it back.
+    ///
+    /// At the end `young` holds exactly the objects reachable from outside, and `unreachable`
+    /// the rest, each still COLLECTING and UNREACHABLE.
+    pub fn move_unreachable(&mut self, young: ListId, unreachable: ListId) {
+        let head = young.node();
+        let mut gc = self.gc[head].next;
+        while gc != head {
+            let op = gc.obj();
+            if self.gc[gc].gc_refs > 0 {
+                self.traverse(op, |heap, r| heap.visit_reachable(r, young));
+                self.gc[gc].flags &= !GcHead::COLLECTING;
+                gc = self.gc[gc].next;
+            } else {
+                let next = self.gc[gc].next;
+                self.gc_list_move(op, unreachable);
+                self.gc[gc].flags |= GcHead::UNREACHABLE;
+                gc = next;
+            }
+        }
+    }
+
+    /// `deduce_unreachable`: `update_refs(base)`, `subtract_refs(base)`, make `unreachable`
+    /// empty, `move_unreachable(base, unreachable)`.
+    pub fn deduce_unreachable(&mut self, base: ListId, unreachable: ListId) {
+        self.update_refs(base);
+        self.subtract_refs(base);
+        self.gc_list_init(unreachable);
+        self.move_unreachable(base, unreachable);
+    }
+
+    /// `delete_garbage`: free what is on `collectable`. Repeatedly take the *first* object:
+    /// `incref` it, `tp_clear` it (it drops its references, which breaks the cycle and lets
+    /// reference counting free objects, removing them from the list), `decref` it. If it is
+    /// still the first object afterwards, it survived: move it to `old`.
+    pub fn delete_garbage(&mut self, collectable: ListId, old: ListId) {
+        let head = collectable.node();
+        while !self.gc_list_is_empty(collectable) {
+            let gc = self.gc[head].next;
+            let op = gc.obj();
+            self.incref(op);
+            self.tp_clear(op);
+            self.decref(op);
+            if self.gc[head].next == gc {
+                // Still alive: move it, it may die later.
+                self.gc_list_move(op, old);
+            }
+        }
+    }
+
+    /// `gc.collect(generation)` (`gc_collect_impl`): `Err(InvalidGeneration)` outside 0..=2;
+    /// `Ok(0)` if a collection is already running (`collecting`); otherwise set `collecting`,
+    /// run `collect_with_callback(generation)`, clear `collecting`, and return its result: the
+    /// number of unreachable objects found (collected + uncollectable).
+    pub fn collect(&mut self, generation: usize) -> Result<usize, GcError> {
+        if generation >= NUM_GENERATIONS {
+            return Err(GcError::InvalidGeneration);
+        }
+        if self.collecting {
+            return Ok(0);
+        }
+        self.collecting = true;
+        let n = self.collect_with_callback(generation);
+        self.collecting = false;
+        Ok(n)
+    }
+}
+// ANCHOR_END: api

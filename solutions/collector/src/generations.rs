@@ -1,1 +1,255 @@
-//! (placeholder: this module is being written)
+//! Generations and the `gc` module (Part IV, "Generations"; ≈ `gc_collect_generations`,
+//! `_PyObject_GC_Link` and the `gc` module functions of `Modules/gcmodule.c` in 3.11).
+//!
+//! Most objects die young, so CPython collects young objects often and old ones rarely. There
+//! are three generations. Every GC allocation adds 1 to generation 0's count and every GC
+//! deallocation subtracts 1 (`_PyObject_GC_Link`, `PyObject_GC_Del`). When count 0 passes
+//! threshold 0 (700) during an allocation, and automatic collection is enabled, the collector
+//! runs right there, before the new object is even tracked (3.11; 3.12 only schedules it). It
+//! collects the oldest generation whose count passed its threshold; a generation's count is
+//! the number of collections of the generation below since it was itself collected. Survivors
+//! move one generation up.
+//!
+//! The full collection (generation 2) has one more condition, the 25 % rule: it runs only if
+//! the objects promoted into generation 2 since the last full collection
+//! (`long_lived_pending`) are at least a quarter of those that survived it
+//! (`long_lived_total`). That keeps the total cost linear in the number of objects.
+//!
+//! The given code that uses this module: `GcHeap::alloc` (the allocation trigger) and
+//! `cycles/collect.rs` (counters, promotion, `long_lived_*`, statistics, and the calls to the
+//! callback and debug functions below).
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::cycles::{GcHeap, ListId, NUM_GENERATIONS};
+
+/// `gc.DEBUG_STATS`: print statistics during collection.
+pub const DEBUG_STATS: u32 = 1;
+
+/// One entry of `gc.get_stats()`. Displays as CPython's dict:
+/// `{'collections': 1, 'collected': 2, 'uncollectable': 0}`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GenStats {
+    /// Collections of this generation.
+    pub collections: usize,
+    /// Objects they collected.
+    pub collected: usize,
+    /// Uncollectable objects they found.
+    pub uncollectable: usize,
+}
+
+impl fmt::Display for GenStats {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{{'collections': {}, 'collected': {}, 'uncollectable': {}}}",
+            self.collections, self.collected, self.uncollectable
+        )
+    }
+}
+
+/// The phase argument of a `gc.callbacks` callback. Displays as `start` / `stop`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Before the collection.
+    Start,
+    /// After it.
+    Stop,
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Phase::Start => "start",
+            Phase::Stop => "stop",
+        })
+    }
+}
+
+/// The info argument of a `gc.callbacks` callback. Displays as CPython's dict:
+/// `{'generation': 2, 'collected': 1, 'uncollectable': 0}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GcInfo {
+    /// The generation being collected.
+    pub generation: usize,
+    /// Collected objects (0 in "start").
+    pub collected: usize,
+    /// Uncollectable objects (0 in "start").
+    pub uncollectable: usize,
+}
+
+impl fmt::Display for GcInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{{'generation': {}, 'collected': {}, 'uncollectable': {}}}",
+            self.generation, self.collected, self.uncollectable
+        )
+    }
+}
+
+/// A `gc.callbacks` entry: called as `callback(phase, info)`.
+pub type GcCallback = Box<dyn FnMut(Phase, &GcInfo)>;
+
+impl GcHeap {
+    /// `gc.callbacks.append(callback)`.
+    pub fn add_callback(&mut self, callback: GcCallback) {
+        self.callbacks.push(callback);
+    }
+
+    /// `gc.callbacks.clear()`.
+    pub fn clear_callbacks(&mut self) {
+        self.callbacks.clear();
+    }
+}
+
+// ANCHOR: api
+impl GcHeap {
+    /// `gc.enable()`: turn automatic collection on.
+    pub fn enable(&mut self) {
+        self.enabled = true;
+    }
+
+    /// `gc.disable()`: turn automatic collection off (counts keep counting).
+    pub fn disable(&mut self) {
+        self.enabled = false;
+    }
+
+    /// `gc.isenabled()`.
+    pub fn isenabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// `gc.get_threshold()`: the three thresholds.
+    pub fn get_threshold(&self) -> (usize, usize, usize) {
+        let [g0, g1, g2] = self.generations;
+        (g0.threshold, g1.threshold, g2.threshold)
+    }
+
+    /// `gc.set_threshold(threshold0[, threshold1[, threshold2]])`: thresholds not given keep
+    /// their value. Threshold 0 = 0 disables automatic collection.
+    pub fn set_threshold(
+        &mut self,
+        threshold0: usize,
+        threshold1: Option<usize>,
+        threshold2: Option<usize>,
+    ) {
+        self.generations[0].threshold = threshold0;
+        if let Some(t) = threshold1 {
+            self.generations[1].threshold = t;
+        }
+        if let Some(t) = threshold2 {
+            self.generations[2].threshold = t;
+        }
+    }
+
+    /// `gc.get_count()`: the three counts.
+    pub fn get_count(&self) -> (usize, usize, usize) {
+        let [g0, g1, g2] = self.generations;
+        (g0.count, g1.count, g2.count)
+    }
+
+    /// `gc.get_stats()`: per-generation statistics since the heap was created.
+    pub fn get_stats(&self) -> [GenStats; NUM_GENERATIONS] {
+        self.stats
+    }
+
+    /// `gc.set_debug(flags)`.
+    pub fn set_debug(&mut self, flags: u32) {
+        self.debug = flags;
+    }
+
+    /// `gc.get_debug()`.
+    pub fn get_debug(&self) -> u32 {
+        self.debug
+    }
+
+    /// `gc.freeze()`: move every object of the three generations into the permanent
+    /// generation (in order: generation 0's first) and set the three counts to 0. Frozen
+    /// objects are never collected, nor examined.
+    pub fn freeze(&mut self) {
+        for i in 0..NUM_GENERATIONS {
+            self.gc_list_merge(ListId::generation(i), ListId::PERMANENT);
+            self.generations[i].count = 0;
+        }
+    }
+
+    /// `gc.unfreeze()`: move the permanent generation back, into generation 2.
+    pub fn unfreeze(&mut self) {
+        self.gc_list_merge(ListId::PERMANENT, ListId::GEN2);
+    }
+
+    /// `gc.get_freeze_count()`: how many objects are frozen.
+    pub fn get_freeze_count(&self) -> usize {
+        self.gc_list_size(ListId::PERMANENT)
+    }
+
+    /// `gc_collect_generations`, called by `alloc` when count 0 passes threshold 0: find the
+    /// **oldest** generation `i` whose count is above its threshold and collect it with
+    /// `collect_with_callback(i)`, returning its result. Skip generation 2 (try the younger
+    /// ones) if `long_lived_pending < long_lived_total / 4`. Returns 0 if nothing was due.
+    pub fn collect_generations(&mut self) -> usize {
+        for i in (0..NUM_GENERATIONS).rev() {
+            let g = self.generations[i];
+            if g.count > g.threshold {
+                if i == NUM_GENERATIONS - 1 && self.long_lived_pending < self.long_lived_total / 4 {
+                    continue;
+                }
+                return self.collect_with_callback(i);
+            }
+        }
+        0
+    }
+
+    /// `invoke_gc_callback`: call every `gc.callbacks` entry, in order, with `phase` and
+    /// `GcInfo { generation, collected, uncollectable }`.
+    pub fn invoke_gc_callback(
+        &mut self,
+        phase: Phase,
+        generation: usize,
+        collected: usize,
+        uncollectable: usize,
+    ) {
+        let info = GcInfo {
+            generation,
+            collected,
+            uncollectable,
+        };
+        for callback in &mut self.callbacks {
+            callback(phase, &info);
+        }
+    }
+
+    /// The `DEBUG_STATS` lines at the start of a collection (`gc_collect_main` and
+    /// `show_stats_each_generations`), printed with the sizes of the lists *before* merging:
+    /// ```text
+    /// gc: collecting generation 2...
+    /// gc: objects in each generation: 10 0 11101
+    /// gc: objects in permanent generation: 0
+    /// ```
+    pub fn debug_stats_start(&mut self, generation: usize) {
+        self.print(format!("gc: collecting generation {generation}..."));
+        let sizes: String = (0..NUM_GENERATIONS)
+            .map(|i| format!(" {}", self.gc_list_size(ListId::generation(i))))
+            .collect();
+        self.print(format!("gc: objects in each generation:{sizes}"));
+        let permanent = self.gc_list_size(ListId::PERMANENT);
+        self.print(format!("gc: objects in permanent generation: {permanent}"));
+    }
+
+    /// The `DEBUG_STATS` line at the end of a collection, `elapsed` in seconds with 4 decimals:
+    /// `gc: done, 10 unreachable, 0 uncollectable, 0.0010s elapsed`.
+    pub fn debug_stats_done(
+        &mut self,
+        unreachable: usize,
+        uncollectable: usize,
+        elapsed: Duration,
+    ) {
+        self.print(format!(
+            "gc: done, {unreachable} unreachable, {uncollectable} uncollectable, {:.4}s elapsed",
+            elapsed.as_secs_f64()
+        ));
+    }
+}
+// ANCHOR_END: api

@@ -1,1 +1,221 @@
-//! (placeholder: this module is being written)
+//! Weak references (Part II, "Weak references"; ≈ `Objects/weakrefobject.c` and
+//! `handle_weakrefs` in `Modules/gcmodule.c`).
+//!
+//! `weakref.ref(obj, callback)` creates a weak reference object: it refers to `obj` without
+//! adding to its count, and when `obj` dies the weak reference is *cleared* (`wr()` returns
+//! `None`) and `callback(wr)` is called. A weak reference is itself a tracked object; its
+//! referent keeps a list of the weak references to it (`tp_weaklist`).
+//!
+//! The referent can die two ways, with two orders (3.11, `Objects/typeobject.c` and `Modules/gcmodule.c`):
+//! - **Refcount path** (`subtype_dealloc`): the finalizer (`__del__`) runs first, then
+//!   `PyObject_ClearWeakRefs` clears every weak reference and calls the callbacks.
+//! - **GC path** (`handle_weakrefs`, before any finalizer): first clear every weak reference to
+//!   every trash object (and every weak reference that *is* trash); only then call the
+//!   callbacks, and only those of weak references that are not trash themselves. A callback
+//!   must never see, or resurrect, an object the collector is about to clear.
+//!
+//! The data (declared in `cycles/heap.rs`): `self.info(op).weaklist` lists the weak references
+//! to `op`; a weak reference `wr` has `self.info(wr).weakref = Some(WeakRefData { referent,
+//! callback })`, which `self.weakref_data(wr)` reads. Use `info_mut` to change them.
+
+use crate::cycles::{GcHead, GcHeap, ListId, ObjId};
+
+/// A weak reference's callback (`wr_callback`): what the Python callable does when called.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Callback {
+    message: Box<str>,
+    discard: bool,
+}
+
+impl Callback {
+    /// `lambda wr: print(message)`.
+    pub fn print(message: &str) -> Callback {
+        Callback {
+            message: message.into(),
+            discard: false,
+        }
+    }
+
+    /// The same callback, which then also drops the program's reference to the weak reference
+    /// (`registry.discard(wr)`, as `WeakValueDictionary` and `weakref.finalize` do): use it on
+    /// a weak reference the program keeps only through the reference `new_weakref` returned.
+    pub fn discarding(self) -> Callback {
+        Callback {
+            discard: true,
+            ..self
+        }
+    }
+}
+
+/// The fields of a weak reference object (`PyWeakReference`).
+#[allow(dead_code)] // (the stub's code does not read them yet)
+#[derive(Debug)]
+pub(crate) struct WeakRefData {
+    /// `wr_object`: the referent, `None` once cleared.
+    pub(crate) referent: Option<ObjId>,
+    /// `wr_callback`.
+    pub(crate) callback: Option<Callback>,
+}
+
+impl GcHeap {
+    /// `handle_callback`: calls `callback(wr)`.
+    pub fn handle_callback(&mut self, wr: ObjId, callback: &Callback) {
+        self.print(callback.message.to_string());
+        if callback.discard {
+            self.decref(wr);
+        }
+    }
+
+    /// The fields of the weak reference `wr` (panics if `wr` is not one).
+    #[allow(dead_code)] // (the stub's code does not call it yet)
+    pub(crate) fn weakref_data(&self, wr: ObjId) -> &WeakRefData {
+        self.info(wr)
+            .weakref
+            .as_deref()
+            .expect("not a weak reference")
+    }
+}
+
+// ANCHOR: api
+impl GcHeap {
+    /// `weakref.ref(referent, callback)` (`weakref___new__`): returns a new reference to a weak
+    /// reference object (tracked, named `wr(<referent's name>)`, [`crate::cycles::GcHeap::alloc`]).
+    ///
+    /// The referent's `weaklist` keeps CPython's order: the basic weak reference (no callback)
+    /// first, then the ones with callbacks, **newest first** (`insert_head`/`insert_after`).
+    /// Without a callback, an existing basic weak reference is shared: incref it and return it
+    /// (`weakref.ref(o) is weakref.ref(o)` is `True`).
+    pub fn new_weakref(&mut self, referent: ObjId, callback: Option<Callback>) -> ObjId {
+        let basic = self
+            .info(referent)
+            .weaklist
+            .first()
+            .copied()
+            .filter(|&wr| self.weakref_data(wr).callback.is_none());
+        if callback.is_none()
+            && let Some(wr) = basic
+        {
+            self.incref(wr);
+            return wr;
+        }
+        let name = format!("wr({})", self.name(referent));
+        let wr = self.alloc(&name);
+        let has_callback = callback.is_some();
+        self.info_mut(wr).weakref = Some(Box::new(WeakRefData {
+            referent: Some(referent),
+            callback,
+        }));
+        let at = if has_callback && basic.is_some() {
+            1
+        } else {
+            0
+        };
+        self.info_mut(referent).weaklist.insert(at, wr);
+        wr
+    }
+
+    /// `wr()`: the referent, or `None` once the weak reference was cleared.
+    pub fn weakref_get(&self, wr: ObjId) -> Option<ObjId> {
+        self.weakref_data(wr).referent
+    }
+
+    /// `weakref.getweakrefcount(op)`: how many weak references point at `op`.
+    pub fn getweakrefcount(&self, op: ObjId) -> usize {
+        self.info(op).weaklist.len()
+    }
+
+    /// `_PyWeakref_ClearRef`: detaches the weak reference `wr` from its referent (take it off the
+    /// referent's `weaklist`, set `referent` to `None`). The callback stays. Does nothing if `wr`
+    /// is already cleared.
+    pub fn clear_weakref(&mut self, wr: ObjId) {
+        let referent = self
+            .info_mut(wr)
+            .weakref
+            .as_mut()
+            .expect("not a weak reference")
+            .referent
+            .take();
+        if let Some(r) = referent {
+            self.info_mut(r).weaklist.retain(|&w| w != wr);
+        }
+    }
+
+    /// `PyObject_ClearWeakRefs`, the refcount path (called by the dying object's dealloc,
+    /// after its finalizer): clear **every** weak reference to `op` first, taking each one's
+    /// callback away, and only then call the callbacks, in `weaklist` order. Hold a reference
+    /// to each weak reference from before its callback runs until all callbacks ran (CPython
+    /// keeps them in a tuple), so a callback that drops one does not free it under our feet.
+    pub fn clear_weakrefs(&mut self, op: ObjId) {
+        let list = std::mem::take(&mut self.info_mut(op).weaklist);
+        let mut to_call = Vec::new();
+        for wr in list {
+            let data = self
+                .info_mut(wr)
+                .weakref
+                .as_mut()
+                .expect("not a weak reference");
+            data.referent = None;
+            if let Some(callback) = data.callback.take() {
+                self.incref(wr);
+                to_call.push((wr, callback));
+            }
+        }
+        for (wr, callback) in &to_call {
+            self.handle_callback(*wr, callback);
+        }
+        for (wr, _) in to_call {
+            self.decref(wr);
+        }
+    }
+
+    /// `handle_weakrefs`, the GC path. Returns how many weak references the callbacks freed.
+    ///
+    /// 1. Walk `unreachable` (read each `next` first). A trash object that is itself a weak
+    ///    reference: clear it. Then clear every weak reference *to* the object. Of those, the
+    ///    ones with a callback that are not trash (not COLLECTING): incref, and move to
+    ///    `ListId::WRCB_TO_CALL` (start it empty). Trash weak references never call back.
+    /// 2. Only after all clearing: while `WRCB_TO_CALL` is not empty, take its first weak
+    ///    reference, call its callback (`handle_callback`; the callback stays on the weak
+    ///    reference), decref it; if it is still first, move it to `old`, else count it freed.
+    pub fn handle_weakrefs(&mut self, unreachable: ListId, old: ListId) -> usize {
+        let wrcb_to_call = ListId::WRCB_TO_CALL;
+        self.gc_list_init(wrcb_to_call);
+        let head = unreachable.node();
+        let mut gc = self.gc[head].next;
+        while gc != head {
+            let op = gc.obj();
+            let next = self.gc[gc].next;
+            if self.info(op).weakref.is_some() {
+                self.clear_weakref(op);
+            }
+            while let Some(&wr) = self.info(op).weaklist.first() {
+                self.clear_weakref(wr);
+                if self.weakref_data(wr).callback.is_none()
+                    || self.gc[wr].flags & GcHead::COLLECTING != 0
+                {
+                    continue;
+                }
+                self.incref(wr);
+                self.gc_list_move(wr, wrcb_to_call);
+            }
+            gc = next;
+        }
+
+        let mut num_freed = 0;
+        while !self.gc_list_is_empty(wrcb_to_call) {
+            let gc = self.gc[wrcb_to_call].next;
+            let wr = gc.obj();
+            let callback = self.weakref_data(wr).callback.clone();
+            let callback = callback.expect("only weak references with callbacks are queued");
+            self.handle_callback(wr, &callback);
+            self.decref(wr);
+            if self.gc[wrcb_to_call].next == gc {
+                self.gc_list_move(wr, old);
+            } else {
+                num_freed += 1;
+            }
+        }
+        num_freed
+    }
+}
+// ANCHOR_END: api

@@ -1,1 +1,706 @@
-// (placeholder: these tests are being written)
+//! Chapter 4, reference counting: `collector::refcount` (`cargo course check refcount`).
+
+use collector::refcount::{Event, Handle, Heap, RefError};
+use proptest::prelude::*;
+
+/// The event log since the last call, one event per line (what the snapshots show).
+fn log(heap: &mut Heap) -> String {
+    let lines: Vec<String> = heap.take_events().iter().map(|e| e.to_string()).collect();
+    lines.join("\n")
+}
+
+/// Allocates `name` and hands the caller's reference over to `owner`: afterwards only `owner`
+/// keeps the new object alive (like `owner.append(Thing())` in Python).
+fn alloc_owned_by(heap: &mut Heap, owner: Handle, name: &str) -> Handle {
+    let obj = heap.alloc(name);
+    heap.link(owner, obj).unwrap();
+    heap.decref(obj).unwrap();
+    obj
+}
+
+/// A handle this heap never issued: handle number `n` of another heap.
+fn foreign_handle(n: usize) -> Handle {
+    let mut other = Heap::new();
+    (0..=n).map(|_| other.alloc("elsewhere")).last().unwrap()
+}
+
+#[test]
+fn new_object_starts_with_one_reference() {
+    let mut heap = Heap::new();
+    let a = heap.alloc("a");
+    assert_eq!(a.to_string(), "#0");
+    assert_eq!(heap.refcount(a), Ok(1), "the caller owns the new reference");
+    assert!(heap.is_alive(a));
+    assert_eq!(heap.live_objects(), 1);
+    assert_eq!(
+        heap.references(a),
+        Ok(&[][..]),
+        "a new object holds nothing"
+    );
+    assert_eq!(
+        heap.events(),
+        [Event::Alloc {
+            obj: a,
+            name: "a".into()
+        }]
+    );
+}
+
+#[test]
+fn incref_and_decref_move_the_count_by_one() {
+    let mut heap = Heap::new();
+    let a = heap.alloc("a");
+    heap.incref(a).unwrap();
+    heap.incref(a).unwrap();
+    assert_eq!(heap.refcount(a), Ok(3));
+    heap.decref(a).unwrap();
+    assert_eq!(heap.refcount(a), Ok(2));
+    heap.decref(a).unwrap();
+    assert_eq!(heap.refcount(a), Ok(1));
+    assert!(
+        heap.is_alive(a),
+        "a count of one still keeps the object alive"
+    );
+    assert_eq!(log(&mut heap), "alloc #0 'a'", "nothing was deallocated");
+}
+
+#[test]
+fn decref_to_zero_deallocates_the_object() {
+    let mut heap = Heap::new();
+    let a = heap.alloc("a");
+    let b = heap.alloc("b");
+    heap.decref(a).unwrap();
+    assert!(!heap.is_alive(a));
+    assert!(
+        heap.is_alive(b),
+        "only the object whose count reached zero goes"
+    );
+    assert_eq!(heap.live_objects(), 1);
+    assert_eq!(log(&mut heap), "alloc #0 'a'\nalloc #1 'b'\ndealloc #0 'a'");
+}
+
+#[test]
+fn handles_are_never_reused() {
+    let mut heap = Heap::new();
+    let a = heap.alloc("a");
+    heap.decref(a).unwrap();
+    let b = heap.alloc("b");
+    assert_ne!(
+        a, b,
+        "a new object gets a new handle, even though #0 is free"
+    );
+    assert_eq!(b.to_string(), "#1");
+    assert!(
+        !heap.is_alive(a),
+        "the stale handle still refers to the dead object"
+    );
+    assert_eq!(heap.refcount(b), Ok(1));
+}
+
+#[test]
+fn link_takes_a_new_reference_to_the_target() {
+    let mut heap = Heap::new();
+    let list = heap.alloc("list");
+    let item = heap.alloc("item");
+    heap.link(list, item).unwrap();
+    assert_eq!(
+        heap.refcount(item),
+        Ok(2),
+        "the program's reference plus the list's"
+    );
+    assert_eq!(
+        heap.refcount(list),
+        Ok(1),
+        "holding a reference does not change the holder"
+    );
+    heap.link(list, item).unwrap();
+    assert_eq!(
+        heap.refcount(item),
+        Ok(3),
+        "each link is one more reference"
+    );
+    assert_eq!(heap.references(list), Ok(&[item, item][..]));
+    assert_eq!(heap.references(item), Ok(&[][..]), "links are one-way");
+}
+
+#[test]
+fn unlink_drops_that_reference() {
+    let mut heap = Heap::new();
+    let list = heap.alloc("list");
+    let x = heap.alloc("x");
+    let y = heap.alloc("y");
+    heap.link(list, x).unwrap();
+    heap.link(list, y).unwrap();
+    heap.link(list, x).unwrap();
+    heap.unlink(list, x).unwrap();
+    assert_eq!(heap.refcount(x), Ok(2));
+    assert_eq!(
+        heap.references(list),
+        Ok(&[y, x][..]),
+        "the first reference to x goes, like list.remove; the others keep their order"
+    );
+    heap.decref(y).unwrap();
+    heap.take_events();
+    heap.unlink(list, y).unwrap();
+    assert!(!heap.is_alive(y), "that was the last reference to y");
+    assert_eq!(log(&mut heap), "dealloc #2 'y'");
+}
+
+#[test]
+fn dealloc_drops_the_references_the_object_held() {
+    let mut heap = Heap::new();
+    let list = heap.alloc("list");
+    alloc_owned_by(&mut heap, list, "first");
+    alloc_owned_by(&mut heap, list, "second");
+    let kept = heap.alloc("kept");
+    heap.link(list, kept).unwrap();
+    heap.decref(list).unwrap();
+    assert_eq!(heap.live_objects(), 1, "only `kept` has another owner");
+    assert_eq!(heap.refcount(kept), Ok(1));
+    insta::assert_snapshot!(log(&mut heap));
+}
+
+#[test]
+fn shared_child_survives_until_its_last_owner_dies() {
+    let mut heap = Heap::new();
+    let left = heap.alloc("left");
+    let right = heap.alloc("right");
+    let child = alloc_owned_by(&mut heap, left, "child");
+    heap.link(right, child).unwrap();
+    assert_eq!(heap.refcount(child), Ok(2));
+    heap.take_events();
+    heap.decref(left).unwrap();
+    assert!(heap.is_alive(child), "right still holds the child");
+    assert_eq!(heap.refcount(child), Ok(1));
+    let first = log(&mut heap);
+    heap.decref(right).unwrap();
+    assert!(!heap.is_alive(child));
+    let second = log(&mut heap);
+    insta::assert_snapshot!(format!("decref(left):\n{first}\ndecref(right):\n{second}"));
+}
+
+#[test]
+fn cascade_frees_objects_in_the_order_their_counts_reached_zero() {
+    // root -> [left, right], left -> [left.0, left.1], right -> [right.0]
+    let mut heap = Heap::new();
+    let root = heap.alloc("root");
+    let left = alloc_owned_by(&mut heap, root, "left");
+    let right = alloc_owned_by(&mut heap, root, "right");
+    alloc_owned_by(&mut heap, left, "left.0");
+    alloc_owned_by(&mut heap, left, "left.1");
+    alloc_owned_by(&mut heap, right, "right.0");
+    heap.take_events();
+    heap.decref(root).unwrap();
+    assert_eq!(heap.live_objects(), 0);
+    // Level by level (a FIFO worklist), not depth first (which is what recursion gives).
+    insta::assert_snapshot!(log(&mut heap));
+}
+
+#[test]
+fn decref_of_a_dead_object_is_a_negative_refcount_error() {
+    let mut heap = Heap::new();
+    let a = heap.alloc("a");
+    heap.decref(a).unwrap();
+    assert_eq!(
+        heap.decref(a),
+        Err(RefError::NegativeRefcount {
+            obj: a,
+            name: "a".into()
+        })
+    );
+}
+
+#[test]
+fn incref_of_a_dead_handle_is_an_error() {
+    let mut heap = Heap::new();
+    let a = heap.alloc("a");
+    let b = heap.alloc("b");
+    heap.decref(a).unwrap();
+    let dead = |op| RefError::Dead {
+        op,
+        obj: a,
+        name: "a".into(),
+    };
+    assert_eq!(heap.incref(a), Err(dead("incref")));
+    assert_eq!(heap.refcount(a), Err(dead("refcount")));
+    assert_eq!(heap.references(a), Err(dead("references")));
+    assert_eq!(heap.link(a, b), Err(dead("link")));
+    assert_eq!(heap.link(b, a), Err(dead("link")));
+    assert_eq!(heap.unlink(a, b), Err(dead("unlink")));
+}
+
+#[test]
+fn handles_from_another_heap_are_unknown() {
+    let mut heap = Heap::new();
+    let a = heap.alloc("a");
+    let stranger = foreign_handle(5);
+    assert!(!heap.is_alive(stranger));
+    let unknown = |op| RefError::Unknown { op, obj: stranger };
+    assert_eq!(heap.incref(stranger), Err(unknown("incref")));
+    assert_eq!(heap.decref(stranger), Err(unknown("decref")));
+    assert_eq!(heap.refcount(stranger), Err(unknown("refcount")));
+    assert_eq!(heap.link(a, stranger), Err(unknown("link")));
+    assert_eq!(heap.unlink(a, stranger), Err(unknown("unlink")));
+}
+
+#[test]
+fn unlink_without_a_link_is_an_error() {
+    let mut heap = Heap::new();
+    let a = heap.alloc("a");
+    let b = heap.alloc("b");
+    heap.link(b, a).unwrap();
+    assert_eq!(
+        heap.unlink(a, b),
+        Err(RefError::NotReferenced { from: a, to: b }),
+        "b holds a, not the other way round"
+    );
+    heap.unlink(b, a).unwrap();
+    assert_eq!(
+        heap.unlink(b, a),
+        Err(RefError::NotReferenced { from: b, to: a }),
+        "the only link is gone already"
+    );
+    assert_eq!(heap.refcount(a), Ok(1));
+}
+
+/// Everything a test can observe about a heap, as text.
+fn state(heap: &Heap, handles: &[Handle]) -> String {
+    let mut out = String::new();
+    for &h in handles {
+        match (heap.refcount(h), heap.references(h)) {
+            (Ok(count), Ok(refs)) => out += &format!("{h}: count {count}, holds {refs:?}\n"),
+            _ => out += &format!("{h}: dead\n"),
+        }
+    }
+    let events: Vec<String> = heap.events().iter().map(|e| e.to_string()).collect();
+    out + &format!("{} live; log: {}", heap.live_objects(), events.join(", "))
+}
+
+#[test]
+fn errors_leave_the_heap_unchanged() {
+    let mut heap = Heap::new();
+    let a = heap.alloc("a");
+    let b = heap.alloc("b");
+    let gone = heap.alloc("gone");
+    heap.link(a, b).unwrap();
+    heap.decref(gone).unwrap();
+    let stranger = foreign_handle(7);
+    let handles = [a, b, gone];
+    let before = state(&heap, &handles);
+    assert!(heap.decref(gone).is_err());
+    assert!(heap.incref(gone).is_err());
+    assert!(
+        heap.link(a, gone).is_err(),
+        "a must not hold a reference to a dead object"
+    );
+    assert!(heap.link(gone, a).is_err());
+    assert!(heap.link(a, stranger).is_err());
+    assert!(heap.unlink(b, a).is_err());
+    assert!(heap.unlink(a, stranger).is_err());
+    assert!(heap.decref(stranger).is_err());
+    assert_eq!(state(&heap, &handles), before);
+}
+
+#[test]
+fn a_two_object_cycle_leaks_under_refcounting_alone() {
+    // a = []; b = [a]; a.append(b); del a, b
+    let mut heap = Heap::new();
+    let a = heap.alloc("a");
+    let b = heap.alloc("b");
+    heap.link(a, b).unwrap();
+    heap.link(b, a).unwrap();
+    heap.decref(a).unwrap();
+    heap.decref(b).unwrap();
+    assert_eq!(
+        heap.live_objects(),
+        2,
+        "unreachable, yet each keeps the other alive"
+    );
+    assert_eq!(heap.refcount(a), Ok(1));
+    assert_eq!(heap.refcount(b), Ok(1));
+    assert_eq!(
+        log(&mut heap),
+        "alloc #0 'a'\nalloc #1 'b'",
+        "no dealloc: a leak"
+    );
+}
+
+#[test]
+fn self_reference_keeps_an_object_alive() {
+    // a = []; a.append(a); del a
+    let mut heap = Heap::new();
+    let a = heap.alloc("a");
+    heap.link(a, a).unwrap();
+    assert_eq!(heap.refcount(a), Ok(2));
+    heap.decref(a).unwrap();
+    assert!(heap.is_alive(a));
+    assert_eq!(heap.references(a), Ok(&[a][..]));
+    // Only an operation from outside (here `unlink`, in Python `a.clear()`) can free it.
+    heap.unlink(a, a).unwrap();
+    assert!(!heap.is_alive(a));
+}
+
+#[test]
+fn over_decref_surfaces_when_the_dangling_reference_is_dropped() {
+    let mut heap = Heap::new();
+    let list = heap.alloc("list");
+    let item = alloc_owned_by(&mut heap, list, "item");
+    // The bug: a decref of a reference the program does not own (it handed it to `list`).
+    heap.decref(item).unwrap();
+    assert!(
+        !heap.is_alive(item),
+        "freed too early: list still points to it"
+    );
+    assert_eq!(
+        heap.references(list),
+        Ok(&[item][..]),
+        "a dangling reference"
+    );
+    // The error shows up only later, when list drops that reference.
+    let err = heap.decref(list).unwrap_err();
+    assert_eq!(
+        err,
+        RefError::NegativeRefcount {
+            obj: item,
+            name: "item".into()
+        }
+    );
+    assert_eq!(heap.live_objects(), 0, "the cascade still finished");
+    insta::assert_snapshot!(format!("{}\nerror: {err}", log(&mut heap)));
+}
+
+#[test]
+fn over_decref_inside_one_cascade_is_an_error_not_a_panic() {
+    // owner -> [a, b], a -> [b]: b has two owners, but the program drops one reference too many.
+    let mut heap = Heap::new();
+    let owner = heap.alloc("owner");
+    let a = alloc_owned_by(&mut heap, owner, "a");
+    let b = alloc_owned_by(&mut heap, owner, "b");
+    heap.link(a, b).unwrap();
+    heap.decref(b).unwrap(); // the bug
+    assert_eq!(
+        heap.refcount(b),
+        Ok(1),
+        "a's reference is no longer counted"
+    );
+    heap.take_events();
+    // owner dies: a and b both reach zero and wait; then a drops b, whose count is already 0.
+    let err = heap.decref(owner).unwrap_err();
+    assert_eq!(
+        err,
+        RefError::NegativeRefcount {
+            obj: b,
+            name: "b".into()
+        }
+    );
+    assert_eq!(heap.live_objects(), 0, "the cascade still finished");
+    assert_eq!(
+        log(&mut heap),
+        "dealloc #0 'owner'\ndealloc #1 'a'\ndealloc #2 'b'"
+    );
+}
+
+#[test]
+fn million_long_chain_is_freed_without_recursion() {
+    const N: usize = 1_000_000;
+    // Test threads have 2 MiB of stack; ask for exactly that, whatever RUST_MIN_STACK says.
+    let worker = std::thread::Builder::new().stack_size(2 << 20).spawn(|| {
+        // head -> n1 -> n2 -> ... ; each node is owned only by the one before it.
+        let mut heap = Heap::new();
+        let head = heap.alloc("head");
+        let mut handles = Vec::with_capacity(N);
+        handles.push(head);
+        for _ in 1..N {
+            let node = alloc_owned_by(&mut heap, *handles.last().unwrap(), "");
+            handles.push(node);
+        }
+        assert_eq!(heap.live_objects(), N);
+        heap.take_events();
+        heap.decref(head).unwrap();
+        assert_eq!(heap.live_objects(), 0);
+        let events = heap.take_events();
+        assert_eq!(events.len(), N);
+        let in_chain_order = events
+            .iter()
+            .zip(&handles)
+            .all(|(e, h)| matches!(e, Event::Dealloc { obj, .. } if obj == h));
+        assert!(
+            in_chain_order,
+            "each node dies right after the one before it"
+        );
+    });
+    worker.unwrap().join().unwrap();
+}
+
+#[test]
+fn million_references_from_one_object_are_dropped_in_linear_time() {
+    const N: usize = 1_000_000;
+    let mut heap = Heap::new();
+    let hub = heap.alloc("hub");
+    let shared = heap.alloc("shared");
+    for _ in 0..N / 2 {
+        alloc_owned_by(&mut heap, hub, "");
+        heap.link(hub, shared).unwrap();
+    }
+    assert_eq!(heap.references(hub).map(|r| r.len()), Ok(N));
+    heap.take_events();
+    heap.decref(hub).unwrap();
+    assert_eq!(heap.live_objects(), 1, "only `shared` survives");
+    assert_eq!(heap.refcount(shared), Ok(1));
+    let events = heap.take_events();
+    assert_eq!(
+        events.len(),
+        1 + N / 2,
+        "the hub and every object only it held"
+    );
+    assert_eq!(events[0].to_string(), "dealloc #0 'hub'");
+    assert_eq!(events[1].to_string(), "dealloc #2 ''");
+    assert_eq!(
+        events[N / 2].to_string(),
+        format!("dealloc #{} ''", N / 2 + 1)
+    );
+}
+
+#[test]
+fn error_messages_name_the_object_and_the_cause() {
+    let mut heap = Heap::new();
+    let a = heap.alloc("a");
+    let b = heap.alloc("b");
+    heap.decref(b).unwrap();
+    let errors = [
+        heap.decref(b).unwrap_err(),
+        heap.incref(b).unwrap_err(),
+        heap.link(a, b).unwrap_err(),
+        heap.refcount(foreign_handle(9)).unwrap_err(),
+        heap.unlink(a, b).unwrap_err(),
+    ];
+    let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    insta::assert_snapshot!(lines.join("\n"));
+}
+
+// ---- the property test: random programs against a naive oracle ----
+
+/// How many distinct handles a random program uses; ids past the heap's last one are unknown.
+const IDS: usize = 6;
+
+#[derive(Clone, Debug)]
+enum Op {
+    Alloc,
+    Incref(usize),
+    Decref(usize),
+    Link(usize, usize),
+    Unlink(usize, usize),
+}
+
+/// One step of a random program: one heap call, or two that belong together.
+fn step() -> impl Strategy<Value = Vec<Op>> {
+    // Links go mostly from an older object to a newer one, so that trees (which cascade) are
+    // more common than cycles (which leak).
+    let forward = (0..IDS, 0..IDS).prop_map(|(a, b)| (a.min(b), a.max(b)));
+    prop_oneof![
+        1 => Just(vec![Op::Alloc]),
+        1 => (0..IDS).prop_map(|i| vec![Op::Incref(i)]),
+        2 => (0..IDS).prop_map(|i| vec![Op::Decref(i)]),
+        3 => forward.clone().prop_map(|(a, b)| vec![Op::Link(a, b)]),
+        1 => (0..IDS, 0..IDS).prop_map(|(a, b)| vec![Op::Link(a, b)]),
+        2 => (0..IDS, 0..IDS).prop_map(|(a, b)| vec![Op::Unlink(a, b)]),
+        // `a.append(b); del b`: the program hands its reference over to `a`.
+        4 => forward.prop_map(|(a, b)| vec![Op::Link(a, b), Op::Decref(b)]),
+    ]
+}
+
+/// The same heap, computed the slow and obvious way: a count is never stored but recounted
+/// from scratch (the program's own references plus every entry in every reference list), and
+/// the worklist is a plain `Vec` used front to back.
+struct Oracle {
+    handles: Vec<Handle>,
+    alive: Vec<bool>,
+    /// References the program holds: +1 at alloc and incref, -1 at decref (negative after an
+    /// over-decref).
+    held: Vec<i64>,
+    /// References each object holds; emptied when it is deallocated.
+    refs: Vec<Vec<usize>>,
+    log: Vec<Event>,
+}
+
+impl Oracle {
+    fn name(i: usize) -> String {
+        format!("o{i}")
+    }
+
+    fn count(&self, i: usize) -> i64 {
+        let entries = self.refs.iter().flatten().filter(|&&r| r == i).count();
+        self.held[i] + entries as i64
+    }
+
+    fn check(&self, op: &'static str, i: usize) -> Result<(), RefError> {
+        let obj = self.handles[i];
+        if i >= self.alive.len() {
+            Err(RefError::Unknown { op, obj })
+        } else if !self.alive[i] {
+            Err(RefError::Dead {
+                op,
+                obj,
+                name: Self::name(i),
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    fn negative(&self, i: usize) -> RefError {
+        RefError::NegativeRefcount {
+            obj: self.handles[i],
+            name: Self::name(i),
+        }
+    }
+
+    fn run(&mut self, op: &Op) -> Result<(), RefError> {
+        match *op {
+            Op::Alloc => {
+                let i = self.alive.len();
+                self.alive.push(true);
+                self.held.push(1);
+                self.refs.push(Vec::new());
+                self.log.push(Event::Alloc {
+                    obj: self.handles[i],
+                    name: Self::name(i),
+                });
+                Ok(())
+            }
+            Op::Incref(i) => {
+                self.check("incref", i)?;
+                self.held[i] += 1;
+                Ok(())
+            }
+            Op::Decref(i) => {
+                match self.check("decref", i) {
+                    Err(RefError::Dead { .. }) => return Err(self.negative(i)),
+                    other => other?,
+                }
+                self.held[i] -= 1;
+                self.released(i)
+            }
+            Op::Link(a, b) => {
+                self.check("link", a)?;
+                self.check("link", b)?;
+                self.refs[a].push(b);
+                Ok(())
+            }
+            Op::Unlink(a, b) => {
+                self.check("unlink", a)?;
+                if b >= self.alive.len() {
+                    return Err(RefError::Unknown {
+                        op: "unlink",
+                        obj: self.handles[b],
+                    });
+                }
+                let Some(pos) = self.refs[a].iter().position(|&r| r == b) else {
+                    let (from, to) = (self.handles[a], self.handles[b]);
+                    return Err(RefError::NotReferenced { from, to });
+                };
+                if !self.alive[b] {
+                    return Err(self.negative(b));
+                }
+                self.refs[a].remove(pos);
+                self.released(b)
+            }
+        }
+    }
+
+    /// One reference to the live object `first` was just dropped.
+    fn released(&mut self, first: usize) -> Result<(), RefError> {
+        let mut error = None;
+        let mut worklist = Vec::new();
+        if self.count(first) == 0 {
+            worklist.push(first);
+        }
+        while !worklist.is_empty() {
+            let victim = worklist.remove(0);
+            self.alive[victim] = false;
+            let name = Self::name(victim);
+            self.log.push(Event::Dealloc {
+                obj: self.handles[victim],
+                name,
+            });
+            while !self.refs[victim].is_empty() {
+                let target = self.refs[victim][0];
+                if !self.alive[target] || self.count(target) <= 0 {
+                    error.get_or_insert_with(|| self.negative(target));
+                    self.refs[victim].remove(0);
+                } else {
+                    self.refs[victim].remove(0);
+                    if self.count(target) == 0 {
+                        worklist.push(target);
+                    }
+                }
+            }
+        }
+        error.map_or(Ok(()), Err)
+    }
+}
+
+fn apply(heap: &mut Heap, handles: &[Handle], op: &Op) -> Result<(), RefError> {
+    match *op {
+        Op::Alloc => {
+            let i = heap
+                .events()
+                .iter()
+                .filter(|e| matches!(e, Event::Alloc { .. }))
+                .count();
+            let obj = heap.alloc(&Oracle::name(i));
+            assert_eq!(obj, handles[i], "handles are numbered in allocation order");
+            Ok(())
+        }
+        Op::Incref(i) => heap.incref(handles[i]),
+        Op::Decref(i) => heap.decref(handles[i]),
+        Op::Link(a, b) => heap.link(handles[a], handles[b]),
+        Op::Unlink(a, b) => heap.unlink(handles[a], handles[b]),
+    }
+}
+
+proptest! {
+    // No regression files: a failing stub run must not write into the course's source tree.
+    #![proptest_config(ProptestConfig {
+        failure_persistence: None,
+        ..ProptestConfig::with_cases(64)
+    })]
+
+    #[test]
+    fn random_programs_match_a_naive_oracle(
+        first_allocs in 0..=IDS,
+        steps in prop::collection::vec(step(), 1..48),
+    ) {
+        // Most programs start by allocating a few objects, so that the rest has something to do.
+        let program: Vec<Op> =
+            std::iter::repeat_n(Op::Alloc, first_allocs).chain(steps.into_iter().flatten()).collect();
+        // Handle number i, whatever heap issues it: taken from a heap that allocates many.
+        let mut donor = Heap::new();
+        let handles: Vec<Handle> = (0..program.len().max(IDS)).map(|_| donor.alloc("")).collect();
+        let mut heap = Heap::new();
+        let mut oracle = Oracle {
+            handles: handles.clone(),
+            alive: Vec::new(),
+            held: Vec::new(),
+            refs: Vec::new(),
+            log: Vec::new(),
+        };
+        for (step, op) in program.iter().enumerate() {
+            let got = apply(&mut heap, &handles, op);
+            let want = oracle.run(op);
+            prop_assert_eq!(got, want, "result of step {} ({:?})", step, op);
+            prop_assert_eq!(heap.events(), &oracle.log[..], "log after step {}", step);
+            let live = oracle.alive.iter().filter(|&&alive| alive).count();
+            prop_assert_eq!(heap.live_objects(), live);
+            for (i, &alive) in oracle.alive.iter().enumerate() {
+                let h = handles[i];
+                prop_assert_eq!(heap.is_alive(h), alive, "is {} alive after step {}", h, step);
+                if alive {
+                    prop_assert_eq!(heap.refcount(h), Ok(oracle.count(i) as usize));
+                    let refs: Vec<Handle> = oracle.refs[i].iter().map(|&r| handles[r]).collect();
+                    prop_assert_eq!(heap.references(h), Ok(&refs[..]));
+                }
+            }
+        }
+    }
+}

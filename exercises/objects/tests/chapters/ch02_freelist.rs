@@ -1,0 +1,356 @@
+//! Chapter 2, caches and free lists: `objects::freelist` (`cargo course check freelist`).
+//!
+//! An `ObjId` stands for an address: getting an old id back means memory was recycled.
+
+use objects::freelist::{FreeList, KeysSpec, Kind, ObjId, Runtime};
+
+const SMALL_UNICODE: KeysSpec = KeysSpec {
+    log2_size: 3,
+    unicode: true,
+};
+
+/// One line per free list that holds something (the snapshot format).
+fn freelist_report(rt: &Runtime) -> String {
+    let mut lists = vec![("float".to_owned(), FreeList::Float)];
+    lists.extend((1..=20).map(|n| (format!("tuple[{n}]"), FreeList::Tuple(n))));
+    lists.extend([
+        ("list".to_owned(), FreeList::List),
+        ("dict".to_owned(), FreeList::Dict),
+        ("dict keys".to_owned(), FreeList::DictKeys),
+    ]);
+    let mut lines: Vec<String> = lists
+        .into_iter()
+        .filter(|(_, l)| rt.freelist_len(*l) > 0)
+        .map(|(name, l)| format!("{name:<10} {:>5}", rt.freelist_len(l)))
+        .collect();
+    if lines.is_empty() {
+        lines.push("(every free list is empty)".to_owned());
+    }
+    lines.push(format!("gen0 count {:>5}", rt.gen0_count()));
+    lines.join("\n")
+}
+
+#[test]
+fn ints_from_minus_5_to_256_come_from_the_cache() {
+    let mut rt = Runtime::new();
+    for v in -5..=256 {
+        let a = rt.long_from(v);
+        let b = rt.long_from(v);
+        assert_eq!(
+            a, b,
+            "{v} is cached: every PyLong_FromLong({v}) is the same object"
+        );
+        assert_eq!(rt.kind(a), Some(&Kind::Int(v)));
+    }
+    assert_eq!(rt.mallocs(), 0, "the small ints are static: no allocation");
+}
+
+#[test]
+fn ints_outside_the_cache_are_new_objects_each_time() {
+    let mut rt = Runtime::new();
+    for v in [257, -6, 1000, i64::MAX] {
+        let a = rt.long_from(v);
+        let b = rt.long_from(v);
+        assert_ne!(a, b, "{v} is not cached: two calls, two objects");
+        assert_eq!(rt.kind(b), Some(&Kind::Int(v)));
+    }
+    assert_eq!(rt.mallocs(), 8);
+    let big = rt.long_from(257);
+    rt.long_dealloc(big);
+    assert!(
+        !rt.is_live(big),
+        "ints have no free list in 3.11: the block is freed"
+    );
+    assert_eq!(rt.frees(), 1);
+}
+
+#[test]
+fn empty_and_one_character_latin1_strs_are_singletons() {
+    let mut rt = Runtime::new();
+    assert_eq!(rt.str_new(""), rt.str_new(""));
+    assert_eq!(rt.str_new("a"), rt.str_new("a"));
+    assert_eq!(rt.str_new("é"), rt.str_new("é"), "U+00E9 is latin-1");
+    assert_eq!(rt.mallocs(), 0);
+    assert_ne!(
+        rt.str_new("€"),
+        rt.str_new("€"),
+        "U+20AC is not latin-1: a new object each time"
+    );
+    assert_ne!(rt.str_new("ab"), rt.str_new("ab"));
+    assert_eq!(rt.mallocs(), 4);
+}
+
+#[test]
+fn interning_hands_out_the_first_object_with_that_text() {
+    let mut rt = Runtime::new();
+    let a = rt.str_new("hello world");
+    let b = rt.str_new("hello world");
+    assert_ne!(a, b, "two dynamic strings are two objects");
+    assert_eq!(
+        rt.intern(a),
+        a,
+        "the first one interned becomes the canonical object"
+    );
+    assert_eq!(rt.intern(b), a, "later ones get the canonical object back");
+    assert!(rt.is_interned(a));
+    assert!(!rt.is_interned(b));
+    rt.str_dealloc(b);
+    assert!(rt.is_live(a) && !rt.is_live(b));
+}
+
+#[test]
+fn interned_strs_are_mortal_in_311() {
+    let mut rt = Runtime::new();
+    let first = rt.str_new("spam eggs");
+    assert_eq!(rt.intern(first), first);
+    rt.str_dealloc(first);
+    assert!(
+        !rt.is_live(first),
+        "an interned str dies like any other in 3.11"
+    );
+    let again = rt.str_new("spam eggs");
+    assert_ne!(again, first);
+    assert_eq!(
+        rt.intern(again),
+        again,
+        "the table forgot the dead str: the new one is canonical"
+    );
+}
+
+#[test]
+fn a_freed_float_is_the_next_float_last_in_first_out() {
+    let mut rt = Runtime::new();
+    let a = rt.float_new();
+    let b = rt.float_new();
+    rt.float_dealloc(a);
+    rt.float_dealloc(b);
+    assert_eq!(rt.freelist_len(FreeList::Float), 2);
+    assert!(!rt.is_live(a), "parked on the free list, not live");
+    assert_eq!(rt.float_new(), b, "the last float freed is reused first");
+    assert_eq!(rt.float_new(), a);
+    assert_eq!(rt.mallocs(), 2, "the two reuses cost no allocation");
+    assert_eq!(rt.frees(), 0, "nothing went back to the allocator");
+}
+
+#[test]
+fn the_float_free_list_keeps_at_most_100() {
+    let mut rt = Runtime::new();
+    let floats: Vec<ObjId> = (0..150).map(|_| rt.float_new()).collect();
+    floats.iter().for_each(|&f| rt.float_dealloc(f));
+    assert_eq!(rt.freelist_len(FreeList::Float), 100);
+    assert_eq!(
+        rt.frees(),
+        50,
+        "floats freed after the list was full go back to the allocator"
+    );
+    assert_eq!(rt.gen0_count(), 0, "floats are not GC objects");
+}
+
+#[test]
+fn tuples_are_recycled_by_length() {
+    let mut rt = Runtime::new();
+    let pair = rt.tuple_new(2);
+    let triple = rt.tuple_new(3);
+    rt.tuple_dealloc(pair);
+    rt.tuple_dealloc(triple);
+    assert_eq!(rt.freelist_len(FreeList::Tuple(2)), 1);
+    assert_eq!(rt.freelist_len(FreeList::Tuple(3)), 1);
+    assert_eq!(rt.tuple_new(3), triple, "a 3-tuple reuses a 3-tuple");
+    assert_eq!(rt.tuple_new(2), pair);
+    let nineteen = rt.tuple_new(19);
+    rt.tuple_dealloc(nineteen);
+    assert_eq!(
+        rt.tuple_new(19),
+        nineteen,
+        "19 is the longest length reused in 3.11"
+    );
+    let long = rt.tuple_new(21);
+    rt.tuple_dealloc(long);
+    assert!(!rt.is_live(long));
+    assert_eq!(
+        rt.freelist_len(FreeList::Tuple(21)),
+        0,
+        "no free list beyond length 20"
+    );
+    assert_eq!(rt.frees(), 1);
+}
+
+#[test]
+fn length_20_tuples_are_pushed_but_never_reused_in_311() {
+    let mut rt = Runtime::new();
+    let twenty: Vec<ObjId> = (0..5).map(|_| rt.tuple_new(20)).collect();
+    twenty.iter().for_each(|&t| rt.tuple_dealloc(t));
+    assert_eq!(
+        rt.freelist_len(FreeList::Tuple(20)),
+        5,
+        "the push accepts length 20 (index 19 < 20)"
+    );
+    let again = rt.tuple_new(20);
+    assert!(
+        !twenty.contains(&again),
+        "the pop refuses it (size 20 is not < 20): a fresh tuple"
+    );
+    assert_eq!(rt.freelist_len(FreeList::Tuple(20)), 5, "so they pile up");
+}
+
+#[test]
+fn each_tuple_free_list_stops_at_2000() {
+    let mut rt = Runtime::new();
+    let tuples: Vec<ObjId> = (0..2100).map(|_| rt.tuple_new(1)).collect();
+    tuples.iter().for_each(|&t| rt.tuple_dealloc(t));
+    assert_eq!(rt.freelist_len(FreeList::Tuple(1)), 2000);
+    assert_eq!(rt.frees(), 100);
+}
+
+#[test]
+fn the_empty_tuple_is_one_static_object_never_freed() {
+    let mut rt = Runtime::new();
+    let e = rt.tuple_new(0);
+    assert_eq!(rt.tuple_new(0), e);
+    rt.tuple_dealloc(e);
+    assert!(rt.is_live(e), "() is never deallocated");
+    assert_eq!(rt.tuple_new(0), e);
+    assert_eq!((rt.mallocs(), rt.gen0_count()), (0, 0), "() costs nothing");
+}
+
+#[test]
+fn the_list_free_list_keeps_80_headers() {
+    let mut rt = Runtime::new();
+    let lists: Vec<ObjId> = (0..100).map(|_| rt.list_new()).collect();
+    lists.iter().for_each(|&l| rt.list_dealloc(l));
+    assert_eq!(rt.freelist_len(FreeList::List), 80);
+    assert_eq!(rt.frees(), 20);
+    assert_eq!(
+        rt.list_new(),
+        lists[79],
+        "the last header pushed comes back first"
+    );
+}
+
+#[test]
+fn only_8_slot_unicode_keys_objects_are_recycled() {
+    let mut rt = Runtime::new();
+    let specs = [
+        SMALL_UNICODE,
+        KeysSpec {
+            log2_size: 3,
+            unicode: false,
+        },
+        KeysSpec {
+            log2_size: 4,
+            unicode: true,
+        },
+    ];
+    for spec in specs {
+        let d = rt.dict_new(Some(spec));
+        let keys = rt.dict_keys(d).expect("the dict owns a keys object");
+        assert_eq!(rt.kind(keys), Some(&Kind::DictKeys(spec)));
+        rt.dict_dealloc(d);
+        let d2 = rt.dict_new(Some(spec));
+        assert_eq!(d2, d, "dict objects are always recycled");
+        let recycled = rt.dict_keys(d2) == Some(keys);
+        assert_eq!(
+            recycled,
+            spec == SMALL_UNICODE,
+            "keys {spec:?} recycled? {recycled}"
+        );
+        rt.dict_dealloc(d2);
+    }
+    assert_eq!(rt.freelist_len(FreeList::Dict), 1);
+    assert_eq!(rt.freelist_len(FreeList::DictKeys), 1);
+}
+
+#[test]
+fn empty_dicts_share_the_empty_keys_and_80_dicts_are_kept() {
+    let mut rt = Runtime::new();
+    let dicts: Vec<ObjId> = (0..90).map(|_| rt.dict_new(None)).collect();
+    assert_eq!(rt.dict_keys(dicts[0]), None, "{{}} shares Py_EMPTY_KEYS");
+    assert_eq!(rt.mallocs(), 90, "one block per dict, none for keys");
+    dicts.iter().for_each(|&d| rt.dict_dealloc(d));
+    assert_eq!(rt.freelist_len(FreeList::Dict), 80);
+    assert_eq!(rt.freelist_len(FreeList::DictKeys), 0);
+    assert_eq!(rt.frees(), 10);
+}
+
+#[test]
+fn reuse_skips_gc_alloc_so_the_gen0_count_barely_moves() {
+    // CPython 3.11 (gccount.py): allocating 101 lists adds 101 to gc.get_count()[0] (one more is
+    // the measurement's own tuple); freeing them subtracts only 21: 80 went to the free list.
+    let mut rt = Runtime::new();
+    let lists: Vec<ObjId> = (0..101).map(|_| rt.list_new()).collect();
+    assert_eq!(rt.gen0_count(), 101, "each fresh list is a gc_alloc");
+    lists.iter().for_each(|&l| rt.list_dealloc(l));
+    assert_eq!(
+        rt.gen0_count(),
+        80,
+        "only the 21 PyObject_GC_Del calls decrement"
+    );
+    let again: Vec<ObjId> = (0..101).map(|_| rt.list_new()).collect();
+    assert_eq!(rt.gen0_count(), 101, "80 reused for free, 21 new");
+    assert_eq!(again.iter().filter(|l| lists.contains(l)).count(), 80);
+}
+
+#[test]
+fn a_generation_2_collection_empties_every_free_list() {
+    let mut rt = Runtime::new();
+    let objs: Vec<ObjId> = vec![
+        rt.float_new(),
+        rt.tuple_new(2),
+        rt.list_new(),
+        rt.dict_new(Some(SMALL_UNICODE)),
+    ];
+    objs.iter().for_each(|&o| rt.dealloc(o));
+    rt.collect(0);
+    rt.collect(1);
+    assert_eq!(
+        rt.freelist_len(FreeList::Float),
+        1,
+        "younger collections leave the free lists alone"
+    );
+    let frees = rt.frees();
+    rt.collect(2);
+    for list in [
+        FreeList::Float,
+        FreeList::Tuple(2),
+        FreeList::List,
+        FreeList::Dict,
+        FreeList::DictKeys,
+    ] {
+        assert_eq!(rt.freelist_len(list), 0, "{list:?} after gc.collect()");
+    }
+    assert_eq!(
+        rt.frees(),
+        frees + 5,
+        "5 blocks really freed: float, tuple, list, dict, keys"
+    );
+    assert!(
+        !objs.contains(&rt.float_new()),
+        "the next float is a fresh block"
+    );
+}
+
+#[test]
+fn free_list_lengths_after_a_busy_day() {
+    let mut rt = Runtime::new();
+    let mut objs = Vec::new();
+    objs.extend((0..120).map(|_| rt.float_new()));
+    for len in [1, 2, 2, 3, 19, 20, 20, 21] {
+        objs.extend((0..50).map(|_| rt.tuple_new(len)));
+    }
+    objs.extend((0..90).map(|_| rt.list_new()));
+    objs.extend((0..30).map(|_| rt.dict_new(Some(SMALL_UNICODE))));
+    objs.extend((0..30).map(|_| {
+        rt.dict_new(Some(KeysSpec {
+            log2_size: 4,
+            unicode: true,
+        }))
+    }));
+    let before = freelist_report(&rt);
+    objs.iter().for_each(|&o| rt.dealloc(o));
+    let after = freelist_report(&rt);
+    rt.collect(2);
+    let collected = freelist_report(&rt);
+    insta::assert_snapshot!(format!(
+        "-- allocated --\n{before}\n-- all deallocated --\n{after}\n-- after gc.collect() --\n{collected}"
+    ));
+}

@@ -1,0 +1,65 @@
+//! Shared helpers for the grader's CLI tests: a private copy of the fixture course, the command,
+//! and snapshot filters that remove what varies between machines (temp paths, timings).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use walkdir::WalkDir;
+
+/// The repository root (the grader crate's parent).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Copy a folder tree (files only, no symlinks).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of the fixture course, so state files and edits stay private to one test.
+pub fn fixture_course() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("course"), dir.path());
+    dir
+}
+
+/// `grader` run in `dir`, building into a target dir shared by all the grader's tests (warm).
+pub fn grader(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("grader").unwrap();
+    cmd.current_dir(dir)
+        .env("CARGO_TARGET_DIR", repo_root().join("target/grader-tests"))
+        .env_remove("COURSE_ROOT");
+    cmd
+}
+
+/// Replace a temp folder's path by a fixed name in command output.
+pub fn redact(text: &str, dir: &Path, name: &str) -> String {
+    let real = dir.canonicalize().unwrap_or(dir.to_path_buf());
+    text.replace(&real.display().to_string(), name)
+        .replace(&dir.display().to_string(), name)
+}
+
+pub fn stdout_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}

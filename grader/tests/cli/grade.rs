@@ -1,0 +1,144 @@
+//! `grade`: fixture submissions of every kind — complete, untouched stubs, a compile error, an
+//! infinite loop, a panic, a stack overflow and a memory bomb, no exercises folder, a zip file.
+
+use std::io::Write;
+use std::path::Path;
+
+use predicates::prelude::*;
+
+use crate::common::*;
+
+/// The fixture submissions, plus `complete` (the solutions), `stubs` (the untouched exercises)
+/// and `zipped` (the solutions as a .zip with a hostile `../` entry) made from the course.
+fn submissions(course: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("submissions"), dir.path());
+    for (name, from) in [("complete", "solutions"), ("stubs", "exercises")] {
+        copy_tree(
+            &course.join(from).join("arith/src"),
+            &dir.path().join(name).join("exercises/arith/src"),
+        );
+    }
+    let zip_file = std::fs::File::create(dir.path().join("zipped.zip")).unwrap();
+    let mut zip = zip::ZipWriter::new(zip_file);
+    let opts = zip::write::SimpleFileOptions::default();
+    for name in ["add.rs", "mul.rs"] {
+        zip.start_file(format!("course-main/exercises/arith/src/{name}"), opts)
+            .unwrap();
+        zip.write_all(&std::fs::read(course.join("solutions/arith/src").join(name)).unwrap())
+            .unwrap();
+    }
+    zip.start_file("../../escaped.rs", opts).unwrap();
+    zip.write_all(b"this must never be written outside the sandbox")
+        .unwrap();
+    zip.finish().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a submission").unwrap();
+    dir
+}
+
+#[test]
+fn grading_scores_every_kind_of_submission_and_never_crashes() {
+    let course = fixture_course();
+    let subs = submissions(course.path());
+    let out = tempfile::tempdir().unwrap();
+    let run = grader(course.path())
+        .arg("grade")
+        .arg(subs.path())
+        .arg("--out")
+        .arg(out.path())
+        .args(["--timeout", "2", "--memory-mb", "1024"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr_of(&run));
+    insta::assert_snapshot!("summary", stdout_of(&run));
+    insta::assert_snapshot!(
+        "csv",
+        std::fs::read_to_string(out.path().join("grades.csv")).unwrap()
+    );
+    let json = std::fs::read_to_string(out.path().join("grades.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    insta::assert_json_snapshot!("json", json);
+    for student in ["compile_error", "hostile", "no_exercises"] {
+        let md =
+            std::fs::read_to_string(out.path().join(format!("feedback/{student}.md"))).unwrap();
+        insta::assert_snapshot!(format!("feedback_{student}"), md);
+    }
+    assert!(!subs.path().parent().unwrap().join("escaped.rs").exists());
+    assert!(stderr_of(&run).contains("ignored notes.txt: not a folder or a .zip file"));
+}
+
+#[test]
+fn grading_a_folder_that_does_not_exist_says_what_to_pass() {
+    let course = fixture_course();
+    grader(course.path())
+        .args(["grade", "no/such/folder", "--out", "reports"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot read the submissions folder no/such/folder",
+        ))
+        .stderr(predicate::str::contains(
+            "one folder or .zip file per student",
+        ));
+}
+
+#[test]
+fn grading_an_empty_folder_explains_the_expected_layout() {
+    let course = fixture_course();
+    let empty = tempfile::tempdir().unwrap();
+    grader(course.path())
+        .arg("grade")
+        .arg(empty.path())
+        .args(["--out", "reports"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no submissions in"))
+        .stderr(predicate::str::contains("exercises/<crate>/src/"));
+}
+
+/// The Done criterion on the real course: a copy of the solutions earns every point, the
+/// untouched stubs earn none.
+#[test]
+fn real_course_solutions_get_full_marks_and_stubs_get_zero() {
+    let root = repo_root();
+    let subs = tempfile::tempdir().unwrap();
+    for krate in grader::manifest::list_crates(&root) {
+        copy_tree(
+            &root.join("solutions").join(&krate).join("src"),
+            &subs
+                .path()
+                .join("solutions_copy/exercises")
+                .join(&krate)
+                .join("src"),
+        );
+        copy_tree(
+            &root.join("exercises").join(&krate).join("src"),
+            &subs
+                .path()
+                .join("untouched/exercises")
+                .join(&krate)
+                .join("src"),
+        );
+    }
+    let out = tempfile::tempdir().unwrap();
+    let run = grader(&root)
+        .env_remove("CARGO_TARGET_DIR")
+        .arg("grade")
+        .arg(subs.path())
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr_of(&run));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("grades.json")).unwrap())
+            .unwrap();
+    let students = json["students"].as_array().unwrap();
+    let by_id = |id: &str| students.iter().find(|s| s["id"] == id).unwrap();
+    let full = by_id("solutions_copy");
+    assert!(full["max"].as_u64().unwrap() > 0);
+    assert_eq!(full["total"], full["max"], "{}", stdout_of(&run));
+    assert_eq!(by_id("untouched")["total"], 0, "{}", stdout_of(&run));
+    let csv = std::fs::read_to_string(out.path().join("grades.csv")).unwrap();
+    println!("{}\n{csv}", stdout_of(&run));
+}

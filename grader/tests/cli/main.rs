@@ -1,0 +1,8 @@
+//! The grader's command-line behaviour, end to end, on a miniature fixture course
+//! (`tests/fixtures/course`: one crate, two exercises) and fixture submissions, plus the real
+//! course for `verify` and for grading a copy of the solutions and of the stubs.
+
+mod common;
+mod course;
+mod grade;
+mod student;

@@ -1,0 +1,123 @@
+//! `list`, `check`, `hint`: what a student sees.
+
+use predicates::prelude::*;
+
+use crate::common::*;
+
+#[test]
+fn help_names_every_command() {
+    let out = grader(&repo_root()).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    insta::assert_snapshot!(stdout_of(&out));
+}
+
+#[test]
+fn list_shows_every_exercise_and_where_to_start() {
+    let course = fixture_course();
+    let out = grader(course.path()).arg("list").output().unwrap();
+    assert!(out.status.success());
+    insta::assert_snapshot!(stdout_of(&out));
+}
+
+#[test]
+fn check_of_a_stub_fails_and_shows_the_first_failure_and_the_hint_command() {
+    let course = fixture_course();
+    let out = grader(course.path())
+        .args(["check", "add"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    insta::assert_snapshot!(stdout_of(&out));
+}
+
+#[test]
+fn check_without_an_id_picks_the_next_unfinished_exercise_and_passes_when_solved() {
+    let course = fixture_course();
+    let solved = course.path().join("solutions/arith/src/add.rs");
+    std::fs::copy(&solved, course.path().join("exercises/arith/src/add.rs")).unwrap();
+    let out = grader(course.path()).arg("check").output().unwrap();
+    assert!(out.status.success(), "{}", stdout_of(&out));
+    insta::assert_snapshot!(stdout_of(&out));
+    // `list` now counts it as done and points at the next exercise.
+    grader(course.path())
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("add  done"))
+        .stdout(predicate::str::contains("1/2 exercises done"))
+        .stdout(predicate::str::contains("Next: mul"));
+}
+
+#[test]
+fn editing_a_passed_exercise_makes_it_failing_again_after_a_check() {
+    let course = fixture_course();
+    let file = course.path().join("exercises/arith/src/add.rs");
+    std::fs::copy(course.path().join("solutions/arith/src/add.rs"), &file).unwrap();
+    grader(course.path())
+        .args(["check", "add"])
+        .assert()
+        .success();
+    std::fs::write(&file, "pub fn add(a: u64, b: u64) -> u64 { a * b }\n").unwrap();
+    grader(course.path())
+        .args(["check", "add"])
+        .assert()
+        .code(1);
+    grader(course.path())
+        .arg("list")
+        .assert()
+        .stdout(predicate::str::contains("add  failing"));
+}
+
+#[test]
+fn check_of_code_that_does_not_compile_shows_the_compiler_errors() {
+    let course = fixture_course();
+    std::fs::write(
+        course.path().join("exercises/arith/src/mul.rs"),
+        "pub fn mul(a: u64, b: u64) -> u64 { a * }\n",
+    )
+    .unwrap();
+    grader(course.path())
+        .args(["check", "mul"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error: expected expression"))
+        .stdout(predicate::str::contains("arith does not compile"));
+}
+
+#[test]
+fn hint_reveals_one_more_hint_each_time() {
+    let course = fixture_course();
+    let first = grader(course.path())
+        .args(["hint", "mul"])
+        .output()
+        .unwrap();
+    let second = grader(course.path())
+        .args(["hint", "mul"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(format!("{}---\n{}", stdout_of(&first), stdout_of(&second)));
+}
+
+#[test]
+fn an_unknown_exercise_is_an_error_that_lists_the_real_ones() {
+    let course = fixture_course();
+    grader(course.path())
+        .args(["check", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "there is no exercise `nope`. Exercises: add, mul.",
+        ))
+        .stderr(predicate::str::contains("cargo course list"));
+}
+
+#[test]
+fn outside_a_course_the_error_says_where_to_run() {
+    let empty = tempfile::tempdir().unwrap();
+    grader(empty.path())
+        .arg("list")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no course found"))
+        .stderr(predicate::str::contains("--course DIR"));
+}

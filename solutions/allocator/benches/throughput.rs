@@ -1,0 +1,372 @@
+//! The solution allocator against glibc malloc and mimalloc, in one run:
+//! `cargo bench -p allocator-solution` (about a minute).
+//!
+//! Workloads: two synthetic Python-like small-object traces (sizes 16-512 bytes, mostly
+//! short-lived, some long-lived) and the trace files of `exercises/allocator/tests/chapters/traces`.
+//! Each allocator replays a whole trace per iteration with `allocator::replay::run` (one byte
+//! written per new block, as a new object's header would be), on one long-lived allocator
+//! instance, so that the steady state is measured, not start-up.
+//!
+//! Criterion reports the time per replay. A summary at the end prints the throughput ratios
+//! (median of interleaved runs) and, for pymalloc, the utilisation of malloc lab's mdriver:
+//! peak live payload / peak bytes obtained for it (arenas, plus the payload of raw blocks).
+//!
+//! pymalloc runs as CPython runs it, without a lock (the GIL serialises callers); glibc and
+//! mimalloc are thread-safe, with per-thread caches. The `GlobalAlloc` adapter, which adds a
+//! lock, is shown in the summary as a fourth column.
+
+use std::alloc::{GlobalAlloc, Layout};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use allocator::arena::ARENA_SIZE;
+use allocator::global::PyMalloc;
+use allocator::obmalloc::Obmalloc;
+use allocator::replay::{self, Op, Trace};
+use allocator::size_class::Allocator;
+use criterion::{Criterion, Throughput};
+use mimalloc::MiMalloc;
+
+/// glibc's malloc, called directly.
+struct Glibc;
+
+impl Allocator for Glibc {
+    fn malloc(&mut self, nbytes: usize) -> *mut u8 {
+        // SAFETY: malloc has no preconditions.
+        unsafe { libc::malloc(nbytes).cast() }
+    }
+    fn calloc(&mut self, nelem: usize, elsize: usize) -> *mut u8 {
+        // SAFETY: calloc has no preconditions.
+        unsafe { libc::calloc(nelem, elsize).cast() }
+    }
+    unsafe fn realloc(&mut self, p: *mut u8, nbytes: usize) -> *mut u8 {
+        // SAFETY: p is null or a live malloc block.
+        unsafe { libc::realloc(p.cast(), nbytes).cast() }
+    }
+    unsafe fn free(&mut self, p: *mut u8) {
+        // SAFETY: p is null or a live malloc block.
+        unsafe { libc::free(p.cast()) }
+    }
+}
+
+/// mimalloc through its `GlobalAlloc` implementation (which calls `mi_malloc_aligned`,
+/// `mi_free` and `mi_realloc_aligned`; `mi_free` and `mi_realloc` ignore the old size).
+struct Mimalloc;
+
+fn layout16(size: usize) -> Layout {
+    Layout::from_size_align(size.max(1), 16).expect("valid layout")
+}
+
+impl Allocator for Mimalloc {
+    fn malloc(&mut self, nbytes: usize) -> *mut u8 {
+        // SAFETY: the layout has a non-zero size.
+        unsafe { MiMalloc.alloc(layout16(nbytes)) }
+    }
+    fn calloc(&mut self, nelem: usize, elsize: usize) -> *mut u8 {
+        // SAFETY: the layout has a non-zero size.
+        unsafe { MiMalloc.alloc_zeroed(layout16(nelem * elsize)) }
+    }
+    unsafe fn realloc(&mut self, p: *mut u8, nbytes: usize) -> *mut u8 {
+        if p.is_null() {
+            return self.malloc(nbytes);
+        }
+        // SAFETY: p is a live mimalloc block; mimalloc only reads the alignment.
+        unsafe { MiMalloc.realloc(p, layout16(1), nbytes.max(1)) }
+    }
+    unsafe fn free(&mut self, p: *mut u8) {
+        if !p.is_null() {
+            // SAFETY: p is a live mimalloc block; mi_free ignores the layout.
+            unsafe { MiMalloc.dealloc(p, layout16(1)) }
+        }
+    }
+}
+
+/// The `GlobalAlloc` adapter (a lock around every call). Rust passes the size back on free;
+/// the adapter ignores it for alignments up to 16, so a nominal layout is passed here too.
+struct Locked(PyMalloc);
+
+impl Allocator for Locked {
+    fn malloc(&mut self, nbytes: usize) -> *mut u8 {
+        // SAFETY: the layout has a non-zero size.
+        unsafe { self.0.alloc(layout16(nbytes)) }
+    }
+    fn calloc(&mut self, nelem: usize, elsize: usize) -> *mut u8 {
+        // SAFETY: the layout has a non-zero size.
+        unsafe { self.0.alloc_zeroed(layout16(nelem * elsize)) }
+    }
+    unsafe fn realloc(&mut self, p: *mut u8, nbytes: usize) -> *mut u8 {
+        if p.is_null() {
+            return self.malloc(nbytes);
+        }
+        // SAFETY: p is a live block of the adapter.
+        unsafe { self.0.realloc(p, layout16(1), nbytes.max(1)) }
+    }
+    unsafe fn free(&mut self, p: *mut u8) {
+        if !p.is_null() {
+            // SAFETY: p is a live block of the adapter.
+            unsafe { self.0.dealloc(p, layout16(1)) }
+        }
+    }
+}
+
+/// A small xorshift generator: the synthetic traces are the same in every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Python-like object churn: sizes 16-512 bytes, weighted towards the small sizes CPython asks
+/// for most (ints, floats, tuples, small dicts and strings); 90% of the objects die young, in
+/// roughly last-in-first-out order; 10% live long and die in random order.
+fn python_like(ops: usize, seed: u64) -> Trace {
+    const SIZES: [usize; 16] = [
+        16, 24, 28, 32, 32, 40, 48, 56, 56, 64, 72, 96, 136, 184, 272, 512,
+    ];
+    let mut rng = Rng(seed);
+    let mut young: Vec<usize> = Vec::new();
+    let mut old: Vec<usize> = Vec::new();
+    let mut free_ids: Vec<usize> = Vec::new();
+    let mut next_id = 0;
+    let mut out = Vec::with_capacity(ops);
+    while out.len() < ops {
+        let r = rng.below(100);
+        if r < 52 || young.is_empty() {
+            let id = free_ids.pop().unwrap_or_else(|| {
+                next_id += 1;
+                next_id - 1
+            });
+            let size = if rng.below(8) == 0 {
+                16 + rng.below(497)
+            } else {
+                SIZES[rng.below(SIZES.len())]
+            };
+            out.push(Op::Alloc { id, size });
+            if rng.below(10) == 0 {
+                old.push(id)
+            } else {
+                young.push(id)
+            }
+        } else if r < 97 || old.is_empty() {
+            // Mostly the newest objects die first.
+            let back = (rng.below(4) * rng.below(4)).min(young.len() - 1);
+            let id = young.remove(young.len() - 1 - back);
+            out.push(Op::Free { id });
+            free_ids.push(id);
+        } else {
+            let id = old.swap_remove(rng.below(old.len()));
+            out.push(Op::Free { id });
+            free_ids.push(id);
+        }
+    }
+    Trace {
+        name: format!("python-like-{ops}"),
+        ops: out,
+        num_ids: next_id,
+    }
+}
+
+/// The tightest loop: a function call's temporaries, a burst of 8 small objects allocated and
+/// freed again, over and over. With `residents`, 32 long-lived objects of each size are
+/// allocated first, as a running Python program always has; without them every burst empties
+/// its pools, which then go back to their arena and are taken again by the next burst: the
+/// worst case of pymalloc (and of CPython's), kept here to show it.
+fn temporaries(rounds: usize, residents: bool) -> Trace {
+    let mut ops = Vec::new();
+    let size = |k: usize| 16 + 16 * (k % 8);
+    let resident_ids = if residents { 8..8 + 32 * 8 } else { 8..8 };
+    for id in resident_ids.clone() {
+        ops.push(Op::Alloc { id, size: size(id) });
+    }
+    for r in 0..rounds {
+        for i in 0..8 {
+            ops.push(Op::Alloc {
+                id: i,
+                size: size(r + i),
+            });
+        }
+        for i in (0..8).rev() {
+            ops.push(Op::Free { id: i });
+        }
+    }
+    for id in resident_ids.clone() {
+        ops.push(Op::Free { id });
+    }
+    let name = if residents {
+        "temporaries"
+    } else {
+        "pool-thrash"
+    };
+    Trace {
+        name: name.into(),
+        ops,
+        num_ids: resident_ids.end,
+    }
+}
+
+fn workloads() -> Vec<Trace> {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../exercises/allocator/tests/chapters/traces"
+    );
+    let mut w = vec![
+        python_like(200_000, 0x9e37_79b9_7f4a_7c15),
+        temporaries(12_500, true),
+        temporaries(12_500, false),
+    ];
+    for f in [
+        "python-objects.rep",
+        "binary-trees.rep",
+        "list-growth.rep",
+        "mixed-sizes.rep",
+    ] {
+        w.push(Trace::load(format!("{dir}/{f}")).expect("trace file"));
+    }
+    w
+}
+
+fn bench_with<A: Allocator>(
+    c: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    mut a: A,
+    t: &Trace,
+) {
+    let mut scratch = Vec::new();
+    c.bench_function(name, |b| {
+        b.iter(|| replay::run(black_box(&mut a), black_box(t), &mut scratch))
+    });
+}
+
+fn time_one<A: Allocator>(a: &mut A, t: &Trace, scratch: &mut Vec<*mut u8>) -> Duration {
+    let start = Instant::now();
+    replay::run(black_box(a), black_box(t), scratch);
+    start.elapsed()
+}
+
+/// Median time of `rounds` replays for each allocator, interleaved so that machine noise
+/// hits all of them alike (an uncounted first round warms them up).
+fn medians(t: &Trace, rounds: usize) -> [Duration; 4] {
+    let mut py = Obmalloc::new();
+    let mut lk = Locked(PyMalloc::new());
+    let mut scratch = Vec::new();
+    let mut times: [Vec<Duration>; 4] = Default::default();
+    for round in 0..=rounds {
+        let sample = [
+            time_one(&mut py, t, &mut scratch),
+            time_one(&mut Glibc, t, &mut scratch),
+            time_one(&mut Mimalloc, t, &mut scratch),
+            time_one(&mut lk, t, &mut scratch),
+        ];
+        if round > 0 {
+            for (k, d) in sample.into_iter().enumerate() {
+                times[k].push(d);
+            }
+        }
+    }
+    times.map(|mut v| {
+        v.sort();
+        v[v.len() / 2]
+    })
+}
+
+/// mdriver's utilisation for pymalloc: peak payload / peak footprint, where the footprint is
+/// the arenas (1 MiB each) plus the payload of raw blocks (a lower bound of what malloc holds).
+fn utilisation(t: &Trace) -> f64 {
+    let mut a = Obmalloc::new();
+    let mut blocks: Vec<(*mut u8, usize)> = vec![(std::ptr::null_mut(), 0); t.num_ids];
+    let (mut payload, mut raw, mut peak_payload, mut peak_footprint) =
+        (0usize, 0usize, 0usize, 0usize);
+    for op in &t.ops {
+        match *op {
+            Op::Alloc { id, size } => {
+                let p = a.malloc(size);
+                raw += if a.address_in_range(p) { 0 } else { size };
+                payload += size;
+                blocks[id] = (p, size);
+            }
+            Op::Realloc { id, size } => {
+                let (p, old) = blocks[id];
+                raw -= if a.address_in_range(p) { 0 } else { old };
+                // SAFETY: the trace reallocates live blocks only.
+                let q = unsafe { a.realloc(p, size) };
+                raw += if a.address_in_range(q) { 0 } else { size };
+                payload = payload - old + size;
+                blocks[id] = (q, size);
+            }
+            Op::Free { id } => {
+                let (p, old) = blocks[id];
+                raw -= if a.address_in_range(p) { 0 } else { old };
+                payload -= old;
+                // SAFETY: the trace frees live blocks only, once.
+                unsafe { a.free(p) };
+                blocks[id] = (std::ptr::null_mut(), 0);
+            }
+        }
+        peak_payload = peak_payload.max(payload);
+        peak_footprint =
+            peak_footprint.max(a.arenas().narenas_currently_allocated() * ARENA_SIZE + raw);
+    }
+    for (p, _) in blocks {
+        // SAFETY: the remaining blocks are live (or null).
+        unsafe { a.free(p) };
+    }
+    peak_payload as f64 / peak_footprint as f64
+}
+
+fn main() {
+    let traces = workloads();
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1))
+        .sample_size(10)
+        .without_plots()
+        .configure_from_args();
+    for t in &traces {
+        let mut g = c.benchmark_group(t.name.trim_end_matches(".rep").to_string());
+        g.throughput(Throughput::Elements(t.ops.len() as u64));
+        bench_with(&mut g, "pymalloc", Obmalloc::new(), t);
+        bench_with(&mut g, "glibc", Glibc, t);
+        bench_with(&mut g, "mimalloc", Mimalloc, t);
+        g.finish();
+    }
+    c.final_summary();
+
+    println!();
+    println!(
+        "Summary: throughput (million requests/s, median of 15 interleaved replays) and ratios"
+    );
+    println!(
+        "{:<22} {:>8} {:>8} {:>8} {:>9} {:>11} {:>11} {:>11}",
+        "workload",
+        "pymalloc",
+        "glibc",
+        "mimalloc",
+        "py+lock",
+        "py/glibc",
+        "py/mimalloc",
+        "utilisation"
+    );
+    for t in &traces {
+        let [py, gl, mi, lk] = medians(t, 15);
+        let mops = |d: Duration| t.ops.len() as f64 / d.as_secs_f64() / 1e6;
+        println!(
+            "{:<22} {:>8.1} {:>8.1} {:>8.1} {:>9.1} {:>10.2}x {:>10.2}x {:>10.1}%",
+            t.name.trim_end_matches(".rep"),
+            mops(py),
+            mops(gl),
+            mops(mi),
+            mops(lk),
+            gl.as_secs_f64() / py.as_secs_f64(),
+            mi.as_secs_f64() / py.as_secs_f64(),
+            100.0 * utilisation(t)
+        );
+    }
+}

@@ -1,0 +1,512 @@
+//! The debug hooks of `PYTHONMALLOC=debug` (≈ `_PyMem_DebugRawAlloc`, `_PyMem_DebugRawFree`,
+//! `_PyMem_DebugRawRealloc`, `_PyMem_DebugCheckAddress` and `_PyObject_DebugDumpAddress` in
+//! CPython's `Objects/obmalloc.c`).
+//!
+//! Book: Part III, "Debugging memory" (`part3-pymalloc/debugging-memory.md`).
+//!
+//! The hooks wrap any allocator. Each request asks the inner allocator for 24 more bytes and
+//! lays them out as (S = 8 = `sizeof(size_t)`):
+//!
+//! ```text
+//! p-16 .. p-9   the requested size n, big-endian
+//! p-8           the API id: 'r' (PyMem_Raw*), 'm' (PyMem_*), 'o' (PyObject_*)
+//! p-7 .. p-1    7 x 0xFD (FORBIDDENBYTE)
+//! p .. p+n-1    the data, filled with 0xCD (CLEANBYTE), except for calloc
+//! p+n .. p+n+7  8 x 0xFD
+//! ```
+//!
+//! `free` and `realloc` first check the id, then the leading pad, then the trailing pad; a
+//! mismatch is fatal in CPython (it prints a dump of the block and aborts). Here it is an
+//! [`DebugError`] whose [`DebugError::report`] is CPython's text, and the block is left alone.
+//! A freed block is filled with 0xDD (DEADBYTE), so freeing it again shows up as a bad API id.
+//!
+//! One deviation keeps a bad block from crashing the checker: when the size field is garbage
+//! (it lies before the data, where corruption and reuse strike first), CPython reads the
+//! trailing pad wherever the garbage points, and may segfault. This version reads it only if
+//! it lies inside the block, as far as the inner allocator can tell
+//! ([`Allocator::usable_size`]), or when the leading pad is intact; otherwise the dump says
+//! the pad was not read.
+
+use crate::size_class::Allocator;
+
+// ANCHOR: api
+/// Fills new memory, except for calloc (`PYMEM_CLEANBYTE`).
+pub const CLEANBYTE: u8 = 0xCD;
+/// Fills freed memory (`PYMEM_DEADBYTE`).
+pub const DEADBYTE: u8 = 0xDD;
+/// Fills the guard bytes around the data (`PYMEM_FORBIDDENBYTE`).
+pub const FORBIDDENBYTE: u8 = 0xFD;
+/// `sizeof(size_t)` (`SST`).
+pub const SST: usize = 8;
+/// Extra bytes per block: size, id, 7 + 8 pad bytes (`PYMEM_DEBUG_EXTRA_BYTES`, no serial).
+pub const DEBUG_EXTRA_BYTES: usize = 3 * SST;
+
+/// The three API families (`debug_alloc_api_t.api_id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Api {
+    /// `PyMem_RawMalloc` & co.: id `'r'`.
+    Raw,
+    /// `PyMem_Malloc` & co.: id `'m'`.
+    Mem,
+    /// `PyObject_Malloc` & co.: id `'o'`.
+    Obj,
+}
+
+impl Api {
+    /// The id byte stored before the data: `b'r'`, `b'm'` or `b'o'`.
+    pub fn id(self) -> u8 {
+        match self {
+            Api::Raw => b'r',
+            Api::Mem => b'm',
+            Api::Obj => b'o',
+        }
+    }
+}
+
+/// Write `n` as a big-endian `size_t` at `p` (`write_size_t`).
+///
+/// # Safety
+/// `p` is valid for writing 8 bytes.
+pub unsafe fn write_size_t(p: *mut u8, n: usize) {
+    // SAFETY: the caller guarantees 8 writable bytes.
+    unsafe { std::ptr::copy_nonoverlapping(n.to_be_bytes().as_ptr(), p, SST) }
+}
+
+/// Read a big-endian `size_t` at `p` (`read_size_t`).
+///
+/// # Safety
+/// `p` is valid for reading 8 bytes.
+pub unsafe fn read_size_t(p: *const u8) -> usize {
+    let mut bytes = [0u8; SST];
+    // SAFETY: the caller guarantees 8 readable bytes.
+    unsafe { std::ptr::copy_nonoverlapping(p, bytes.as_mut_ptr(), SST) };
+    usize::from_be_bytes(bytes)
+}
+
+/// Which check failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DebugErrorKind {
+    /// The id byte is not the caller's API (or the block is dead: id 0xDD).
+    BadId {
+        /// The id byte found before the data.
+        allocated: u8,
+        /// The id of the API used now.
+        verified: u8,
+    },
+    /// A byte of the 7-byte leading pad was overwritten (an underflow).
+    BadLeadingPad,
+    /// A byte of the 8-byte trailing pad was overwritten (an overflow).
+    BadTrailingPad,
+}
+
+/// What `_PyObject_DebugDumpAddress` reads from a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockDump {
+    /// The data address `p`.
+    pub p: usize,
+    /// The id byte at `p - 8`.
+    pub api_id: u8,
+    /// The size field at `p - 16`.
+    pub nbytes: usize,
+    /// The leading pad, `p - 7 ..= p - 1`.
+    pub leading: [u8; SST - 1],
+    /// The trailing pad at `p + nbytes`, or `None` if it lies outside the block (not read).
+    pub tail: Option<[u8; SST]>,
+    /// Up to 8 data bytes from `p`.
+    pub data_head: Vec<u8>,
+    /// Up to 8 data bytes before the tail, when the data is longer than 16 bytes.
+    pub data_tail: Vec<u8>,
+}
+
+/// A failed check: CPython would print the dump and abort with
+/// `Fatal Python error: {func}: {message}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebugError {
+    /// The debug function that noticed (`_PyMem_DebugRawFree`, `_PyMem_DebugRawRealloc`).
+    pub func: &'static str,
+    /// The failed check.
+    pub kind: DebugErrorKind,
+    /// The block as it was found.
+    pub dump: BlockDump,
+}
+
+/// The debug hooks over an inner allocator.
+pub struct DebugAllocator<A: Allocator> {
+    inner: A,
+}
+
+impl<A: Allocator> DebugAllocator<A> {
+    /// Wrap `inner`, as `PyMem_SetupDebugHooks` wraps each domain's allocator.
+    pub fn new(inner: A) -> Self {
+        DebugAllocator { inner }
+    }
+
+    /// The wrapped allocator.
+    pub fn inner(&self) -> &A {
+        &self.inner
+    }
+
+    /// The wrapped allocator, mutably.
+    pub fn inner_mut(&mut self) -> &mut A {
+        &mut self.inner
+    }
+
+    /// `_PyMem_DebugRawAlloc(0, …)`: ask the inner allocator for `nbytes + 24` bytes, write the
+    /// size, the id, 7 pad bytes, 0xCD over the data and 8 pad bytes; return `head + 16`.
+    pub fn malloc(&mut self, api: Api, nbytes: usize) -> *mut u8 {
+        self.raw_alloc(false, api, nbytes)
+    }
+
+    /// `_PyMem_DebugRawCalloc`: like `malloc` but through the inner `calloc(1, total)`, and the
+    /// data stays zero. Null when `nelem * elsize` overflows.
+    pub fn calloc(&mut self, api: Api, nelem: usize, elsize: usize) -> *mut u8 {
+        match nelem.checked_mul(elsize) {
+            Some(nbytes) => self.raw_alloc(true, api, nbytes),
+            None => std::ptr::null_mut(),
+        }
+    }
+
+    /// `_PyMem_DebugRawFree`: null is ignored. Check the block (as `"_PyMem_DebugRawFree"`);
+    /// then fill all `nbytes + 24` bytes with 0xDD and free `p - 16` in the inner allocator.
+    /// On `Err` nothing is freed.
+    ///
+    /// # Safety
+    /// `p` is null or a block from this allocator (a corrupted or freed one is reported, as
+    /// long as its memory is still mapped).
+    pub unsafe fn free(&mut self, api: Api, p: *mut u8) -> Result<(), DebugError> {
+        if p.is_null() {
+            return Ok(());
+        }
+        // SAFETY: forwarded contract; after the check the header and size are trusted.
+        unsafe {
+            self.check_address("_PyMem_DebugRawFree", api, p)?;
+            let head = p.sub(2 * SST);
+            let total = read_size_t(head) + DEBUG_EXTRA_BYTES;
+            head.write_bytes(DEADBYTE, total);
+            self.inner.free(head);
+        }
+        Ok(())
+    }
+
+    /// `_PyMem_DebugRawRealloc`: null `p` is `malloc`. Check the block (as
+    /// `"_PyMem_DebugRawRealloc"`); save the data (all of it up to 128 bytes, else the first
+    /// and last 64), mark the header, trailer and saved bytes dead, realloc the inner block to
+    /// `nbytes + 24`, rewrite the header and trailer, restore the saved bytes, and fill bytes
+    /// gained by growth with 0xCD. If the inner realloc fails, the old block is redecorated and
+    /// `Ok(null)` returned.
+    ///
+    /// # Safety
+    /// As for [`DebugAllocator::free`].
+    pub unsafe fn realloc(
+        &mut self,
+        api: Api,
+        p: *mut u8,
+        nbytes: usize,
+    ) -> Result<*mut u8, DebugError> {
+        if p.is_null() {
+            return Ok(self.raw_alloc(false, api, nbytes));
+        }
+        // SAFETY: forwarded contract; after the check the header and size are trusted.
+        unsafe {
+            self.check_address("_PyMem_DebugRawRealloc", api, p)?;
+            let mut head = p.sub(2 * SST);
+            let original = read_size_t(head);
+            if nbytes > isize::MAX as usize - DEBUG_EXTRA_BYTES {
+                return Ok(std::ptr::null_mut());
+            }
+            let total = nbytes + DEBUG_EXTRA_BYTES;
+            let tail = p.add(original);
+
+            // Mark the header, the trailer and up to ERASED_SIZE bytes at each end of the
+            // data as dead, keeping a copy of those data bytes.
+            let mut save = [0u8; 2 * ERASED_SIZE];
+            if original <= save.len() {
+                std::ptr::copy_nonoverlapping(p, save.as_mut_ptr(), original);
+                head.write_bytes(DEADBYTE, original + DEBUG_EXTRA_BYTES);
+            } else {
+                std::ptr::copy_nonoverlapping(p, save.as_mut_ptr(), ERASED_SIZE);
+                head.write_bytes(DEADBYTE, ERASED_SIZE + 2 * SST);
+                let end = tail.sub(ERASED_SIZE);
+                std::ptr::copy_nonoverlapping(end, save.as_mut_ptr().add(ERASED_SIZE), ERASED_SIZE);
+                end.write_bytes(DEADBYTE, ERASED_SIZE + DEBUG_EXTRA_BYTES - 2 * SST);
+            }
+
+            let r = self.inner.realloc(head, total);
+            let nbytes = if r.is_null() {
+                original // rewrite the old block's header and trailer
+            } else {
+                head = r;
+                nbytes
+            };
+            let data = decorate(head, api, nbytes);
+
+            // Restore the saved bytes.
+            if original <= save.len() {
+                std::ptr::copy_nonoverlapping(save.as_ptr(), data, nbytes.min(original));
+            } else {
+                let i = original - ERASED_SIZE;
+                std::ptr::copy_nonoverlapping(save.as_ptr(), data, nbytes.min(ERASED_SIZE));
+                if nbytes > i {
+                    let n = (nbytes - i).min(ERASED_SIZE);
+                    std::ptr::copy_nonoverlapping(save.as_ptr().add(ERASED_SIZE), data.add(i), n);
+                }
+            }
+            if r.is_null() {
+                return Ok(std::ptr::null_mut());
+            }
+            if nbytes > original {
+                // Growing: the new bytes are clean.
+                data.add(original).write_bytes(CLEANBYTE, nbytes - original);
+            }
+            Ok(data)
+        }
+    }
+
+    /// `_PyMem_DebugCheckAddress`: the id byte must be `api`'s, then the 7 leading pad bytes
+    /// must be 0xFD (checked before trusting the size field), then the 8 trailing ones. On the
+    /// first failure return an error carrying [`DebugAllocator::dump_address`] of `p`.
+    ///
+    /// # Safety
+    /// `p` is a block from this allocator whose memory is still mapped.
+    pub unsafe fn check_address(
+        &self,
+        func: &'static str,
+        api: Api,
+        p: *const u8,
+    ) -> Result<(), DebugError> {
+        let fail = |kind| DebugError {
+            func,
+            kind,
+            // SAFETY: forwarded contract.
+            dump: unsafe { self.dump_address(p) },
+        };
+        // SAFETY: the caller guarantees a block of ours: its header precedes p.
+        unsafe {
+            let id = *p.sub(SST);
+            if id != api.id() {
+                return Err(fail(DebugErrorKind::BadId {
+                    allocated: id,
+                    verified: api.id(),
+                }));
+            }
+            if (1..SST).any(|i| *p.sub(i) != FORBIDDENBYTE) {
+                return Err(fail(DebugErrorKind::BadLeadingPad));
+            }
+            let nbytes = read_size_t(p.sub(2 * SST));
+            if !self.tail_readable(p, nbytes, true)
+                || (0..SST).any(|i| *p.add(nbytes + i) != FORBIDDENBYTE)
+            {
+                return Err(fail(DebugErrorKind::BadTrailingPad));
+            }
+        }
+        Ok(())
+    }
+
+    /// `_PyObject_DebugDumpAddress`: read the id, the size, the leading pad, the trailing pad
+    /// (only where it is safe, see the module documentation) and up to 8 + 8 data bytes.
+    ///
+    /// # Safety
+    /// As for [`DebugAllocator::check_address`].
+    pub unsafe fn dump_address(&self, p: *const u8) -> BlockDump {
+        // SAFETY: the caller guarantees a block of ours: its header precedes p.
+        unsafe {
+            let nbytes = read_size_t(p.sub(2 * SST));
+            let mut leading = [0u8; SST - 1];
+            for (k, b) in leading.iter_mut().enumerate() {
+                *b = *p.sub(SST - 1 - k);
+            }
+            let leading_ok = leading.iter().all(|&b| b == FORBIDDENBYTE);
+            let readable = self.tail_readable(p, nbytes, leading_ok);
+            let tail = readable.then(|| std::array::from_fn(|i| *p.add(nbytes + i)));
+            // The data bytes we may read: all of them if the tail is readable, else those
+            // inside the block (if known).
+            let visible = if readable {
+                nbytes
+            } else {
+                let cap = self.inner.usable_size(p.sub(2 * SST)).unwrap_or(2 * SST);
+                nbytes.min(cap.saturating_sub(2 * SST))
+            };
+            let head_len = visible.min(8);
+            let data_head = std::slice::from_raw_parts(p, head_len).to_vec();
+            let data_tail = if readable && nbytes > 8 {
+                let from = if nbytes - 8 > 8 { nbytes - 8 } else { 8 };
+                std::slice::from_raw_parts(p.add(from), nbytes - from).to_vec()
+            } else {
+                Vec::new()
+            };
+            BlockDump {
+                p: p as usize,
+                api_id: *p.sub(SST),
+                nbytes,
+                leading,
+                tail,
+                data_head,
+                data_tail,
+            }
+        }
+    }
+}
+// ANCHOR_END: api
+
+impl DebugError {
+    /// The message after `Fatal Python error: {func}: `.
+    pub fn message(&self) -> String {
+        match self.kind {
+            DebugErrorKind::BadId {
+                allocated,
+                verified,
+            } => format!(
+                "bad ID: Allocated using API '{}', verified using API '{}'",
+                char::from(allocated),
+                char::from(verified)
+            ),
+            DebugErrorKind::BadLeadingPad => "bad leading pad byte".to_string(),
+            DebugErrorKind::BadTrailingPad => "bad trailing pad byte".to_string(),
+        }
+    }
+
+    /// The block was already freed: its id byte reads DEADBYTE.
+    pub fn is_double_free(&self) -> bool {
+        matches!(
+            self.kind,
+            DebugErrorKind::BadId {
+                allocated: DEADBYTE,
+                ..
+            }
+        )
+    }
+
+    /// The text CPython writes to stderr before aborting: the dump, the tracemalloc hint and
+    /// the fatal error line. Addresses are printed as `%p` does when `origin` is `None`, and as
+    /// `base+0x…` offsets from `origin` otherwise (for deterministic tests).
+    pub fn report(&self, origin: Option<usize>) -> String {
+        let mut out = self.dump.render(origin);
+        out.push_str("Enable tracemalloc to get the memory block allocation traceback\n\n");
+        out.push_str(&format!(
+            "Fatal Python error: {}: {}\n",
+            self.func,
+            self.message()
+        ));
+        out
+    }
+}
+
+impl BlockDump {
+    /// `_PyObject_DebugDumpAddress`'s text, line for line (see [`DebugError::report`] for
+    /// `origin`).
+    pub fn render(&self, origin: Option<usize>) -> String {
+        let addr = |a: usize| match origin {
+            None => format!("{a:#x}"),
+            Some(o) => format!("base+{:#x}", a.wrapping_sub(o)),
+        };
+        let mut s = format!(
+            "Debug memory block at address p={}: API '{}'\n",
+            addr(self.p),
+            char::from(self.api_id)
+        );
+        s += &format!("    {} bytes originally requested\n", self.nbytes);
+        s += &format!("    The {} pad bytes at p-{} are ", SST - 1, SST - 1);
+        if self.leading.iter().all(|&b| b == FORBIDDENBYTE) {
+            s += "FORBIDDENBYTE, as expected.\n";
+        } else {
+            s += &format!("not all FORBIDDENBYTE (0x{FORBIDDENBYTE:02x}):\n");
+            for (k, &b) in self.leading.iter().enumerate() {
+                s += &format!("        at p-{}: 0x{b:02x}{}\n", SST - 1 - k, ouch(b));
+            }
+            s += "    Because memory is corrupted at the start, the count of bytes requested\n";
+            s += "       may be bogus, and checking the trailing pad bytes may segfault.\n";
+        }
+        let tail = self.p.wrapping_add(self.nbytes);
+        s += &format!("    The {SST} pad bytes at tail={} are ", addr(tail));
+        match self.tail {
+            None => s += "outside the block: not read.\n",
+            Some(t) if t.iter().all(|&b| b == FORBIDDENBYTE) => {
+                s += "FORBIDDENBYTE, as expected.\n"
+            }
+            Some(t) => {
+                s += &format!("not all FORBIDDENBYTE (0x{FORBIDDENBYTE:02x}):\n");
+                for (i, &b) in t.iter().enumerate() {
+                    s += &format!("        at tail+{i}: 0x{b:02x}{}\n", ouch(b));
+                }
+            }
+        }
+        if self.nbytes > 0 {
+            s += "    Data at p:";
+            for b in &self.data_head {
+                s += &format!(" {b:02x}");
+            }
+            if self.nbytes > 16 || (self.tail.is_none() && self.nbytes > self.data_head.len()) {
+                s += " ...";
+            }
+            for b in &self.data_tail {
+                s += &format!(" {b:02x}");
+            }
+            s += "\n";
+        }
+        s += "\n";
+        s
+    }
+}
+
+fn ouch(b: u8) -> &'static str {
+    if b == FORBIDDENBYTE { "" } else { " *** OUCH" }
+}
+
+/// Bytes saved at each end of the data by `realloc` (`ERASED_SIZE`).
+const ERASED_SIZE: usize = 64;
+
+impl<A: Allocator> DebugAllocator<A> {
+    /// `_PyMem_DebugRawAlloc`.
+    fn raw_alloc(&mut self, use_calloc: bool, api: Api, nbytes: usize) -> *mut u8 {
+        if nbytes > isize::MAX as usize - DEBUG_EXTRA_BYTES {
+            return std::ptr::null_mut();
+        }
+        let total = nbytes + DEBUG_EXTRA_BYTES;
+        let head = if use_calloc {
+            self.inner.calloc(1, total)
+        } else {
+            self.inner.malloc(total)
+        };
+        if head.is_null() {
+            return head;
+        }
+        // SAFETY: head is a fresh block of total bytes.
+        unsafe {
+            if nbytes > 0 && !use_calloc {
+                head.add(2 * SST).write_bytes(CLEANBYTE, nbytes);
+            }
+            decorate(head, api, nbytes)
+        }
+    }
+
+    /// Whether the trailing pad of a block with size field `nbytes` lies inside the block.
+    /// Unknown block sizes are trusted only when the leading pad is intact.
+    ///
+    /// # Safety
+    /// `p` is a block of ours.
+    unsafe fn tail_readable(&self, p: *const u8, nbytes: usize, leading_ok: bool) -> bool {
+        match self.inner.usable_size(p.wrapping_sub(2 * SST)) {
+            Some(cap) => nbytes
+                .checked_add(DEBUG_EXTRA_BYTES)
+                .is_some_and(|need| need <= cap),
+            None => leading_ok,
+        }
+    }
+}
+
+/// Write the header (size, id, leading pad) and the trailing pad of a block whose data is
+/// `nbytes` long; return the data pointer.
+///
+/// # Safety
+/// `head` is valid for `nbytes + DEBUG_EXTRA_BYTES` bytes.
+unsafe fn decorate(head: *mut u8, api: Api, nbytes: usize) -> *mut u8 {
+    // SAFETY: the caller guarantees the whole padded block is writable.
+    unsafe {
+        write_size_t(head, nbytes);
+        head.add(SST).write(api.id());
+        head.add(SST + 1).write_bytes(FORBIDDENBYTE, SST - 1);
+        let data = head.add(2 * SST);
+        data.add(nbytes).write_bytes(FORBIDDENBYTE, SST);
+        data
+    }
+}

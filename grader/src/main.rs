@@ -215,10 +215,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if open {
                 book::open(&index)?;
             } else {
-                println!(
-                    "Open it in a browser, or run `cargo course book --open`. Then start with `cargo course list`."
-                );
+                println!("Open it in a browser (or run `cargo course book --open`).");
             }
+            print!("{}", student::where_to_start(&course));
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -145,6 +145,14 @@ pub fn list(course: &Course) -> String {
     out
 }
 
+/// For `book`: where a student starts (or resumes).
+pub fn where_to_start(course: &Course) -> String {
+    match State::load(course).next(course) {
+        Some(ex) => format!("{}  progress: cargo course list\n", next_steps(ex)),
+        None => "\nEvery exercise is done: see `cargo course list`.\n".to_string(),
+    }
+}
+
 fn next_steps(ex: &Exercise) -> String {
     format!(
         "\nNext: {} — {}\n  read:  book/src/{} (or `cargo course book --open`)\n  edit:  {}\n  check: cargo course check {}\n",

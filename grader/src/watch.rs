@@ -74,11 +74,22 @@ pub fn watch(course: &Course, id: Option<&str>, limits: Limits, poll: bool) -> R
         std::thread::spawn(move || poll_loop(&root, tx));
     }
     loop {
+        // Sources as they are when this check starts: a save during the check re-checks after.
+        let checked_at = newest(&exercises);
         let _ = student::check(course, id, limits);
         println!("\nWatching exercises/ for saves… (Enter: check again, q then Enter: quit)");
-        match wait(&rx) {
-            Wake::Quit => return Ok(()),
-            Wake::Changed | Wake::Enter => {}
+        loop {
+            match wait(&rx) {
+                Wake::Quit => return Ok(()),
+                Wake::Enter => break,
+                // Building reads the sources, and some file systems report reads as events:
+                // only a newer modification time means the student saved something.
+                Wake::Changed => {
+                    if newest(&exercises) != checked_at {
+                        break;
+                    }
+                }
+            }
         }
         // Swallow the burst of events a single save produces.
         while let Ok(Wake::Changed) = rx.recv_timeout(Duration::from_millis(200)) {}

@@ -11,8 +11,26 @@
 //! (`list_resize`, `list_extend`), Objects/dictobject.c (`insertdict`, `dictresize`,
 //! `_PyDict_SizeOf`), Objects/setobject.c (`set_add_entry`, `set_table_resize`, `set_merge`).
 //!
-//! Given helpers, at the bottom of this file: `PyList::resize` (calls your [`list_resize`]),
+//! One file per idea, everything re-exported from here (so `objects::layout::PyList` works):
+//! - this file: the headers ([`TypeInfo`]) and [`PyValue`], whose `sizeof` and `getsizeof` put
+//!   the pieces together (do it last);
+//! - `layout/int_str.rs`: [`int_digits`] and [`StrKind`], the sizes of ints and strs;
+//! - `layout/list.rs`: [`list_resize`] (over-allocation) and [`PyList`];
+//! - `layout/dict.rs`: the keys table ([`KeysTable`]) and [`PyDict`];
+//! - `layout/set.rs`: [`PySet`].
+//!
+//! The last three each end with a given helper: `PyList::resize` (calls your [`list_resize`]),
 //! `PyDict::resize` (`dictresize`) and `PySet::table_resize` (`set_table_resize`).
+
+mod dict;
+mod int_str;
+mod list;
+mod set;
+
+pub use dict::{KeysTable, PyDict, calculate_log2_keysize, estimate_log2_keysize, usable_fraction};
+pub use int_str::{PYLONG_SHIFT, StrKind, int_digits};
+pub use list::{Growth, PyList, append_capacities, list_resize};
+pub use set::PySet;
 
 // ANCHOR: api
 /// `sizeof(PyObject)`: `ob_refcnt` + `ob_type` (Include/object.h).
@@ -24,8 +42,6 @@ pub const GC_HEAD: usize = 16;
 /// The 3.11 `Py_TPFLAGS_MANAGED_DICT` pre-header: the values pointer and the dict pointer,
 /// in front of the GC head.
 pub const MANAGED_DICT_HEAD: usize = 16;
-/// Bits per digit of an int (`PyLong_SHIFT`): ints are arrays of 30-bit digits in 32-bit words.
-pub const PYLONG_SHIFT: u32 = 30;
 
 /// What a type object says about the memory of its instances (a subset of `PyTypeObject`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,333 +63,6 @@ impl TypeInfo {
     pub fn pre_header_size(&self) -> usize {
         // TODO
         todo!("add GC_HEAD if the type is GC and MANAGED_DICT_HEAD if it has a managed dict")
-    }
-}
-
-/// How a str stores its characters: PEP 393 picks the narrowest kind that fits every character.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StrKind {
-    /// Every code point < 128: a compact ASCII string (`PyASCIIObject`, 48 bytes, then data).
-    Ascii,
-    /// Every code point < 256: one byte per char, after a `PyCompactUnicodeObject` (72 bytes).
-    Latin1,
-    /// Every code point < 65536: two bytes per char (UCS-2).
-    Ucs2,
-    /// Anything else: four bytes per char (UCS-4).
-    Ucs4,
-}
-
-impl StrKind {
-    /// The kind CPython picks for `s` (`PyUnicode_New` takes the maximum code point).
-    pub fn of(s: &str) -> StrKind {
-        // TODO
-        todo!(
-            "find the largest code point of s: < 0x80 Ascii, < 0x100 Latin1, < 0x10000 Ucs2, else Ucs4"
-        )
-    }
-
-    /// Bytes per character (`PyUnicode_KIND`): 1, 1, 2 or 4.
-    pub fn char_size(self) -> usize {
-        match self {
-            StrKind::Ascii | StrKind::Latin1 => 1,
-            StrKind::Ucs2 => 2,
-            StrKind::Ucs4 => 4,
-        }
-    }
-}
-
-/// How many 30-bit digits CPython stores for `v` (`|ob_size|`; 0 for zero).
-pub fn int_digits(v: i128) -> usize {
-    // TODO
-    todo!("count how many 30-bit digits |v| needs (0 needs none)")
-}
-
-/// Which `list_resize` over-allocation rule to follow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Growth {
-    /// 3.8 and older: `newsize + (newsize >> 3) + (newsize < 9 ? 3 : 6)`.
-    Py38,
-    /// 3.9 and newer: `(newsize + (newsize >> 3) + 6) & ~3`, or just `(newsize + 3) & ~3` when
-    /// that is closer to the old size (bpo-38373).
-    Py39,
-}
-
-/// The capacity (`allocated`) a list has after `list_resize(self, newsize)` when it had
-/// `allocated` slots holding `oldsize` items (Objects/listobject.c).
-///
-/// No reallocation when `allocated >= newsize >= allocated / 2`; `newsize == 0` gives 0.
-pub fn list_resize(growth: Growth, allocated: usize, oldsize: usize, newsize: usize) -> usize {
-    // TODO
-    todo!(
-        "keep `allocated` if newsize fits between allocated/2 and allocated; else apply the 3.8 or 3.9+ formula"
-    )
-}
-
-/// The distinct capacities an empty list goes through while `appends` items are appended one by
-/// one, starting with 0 (3.11: 0, 4, 8, 16, 24, …).
-pub fn append_capacities(growth: Growth, appends: usize) -> Vec<usize> {
-    // TODO
-    todo!(
-        "start from allocated = 0 and call list_resize once per append, recording each new capacity"
-    )
-}
-
-/// A 3.11 list: only the item count and the capacity matter to its size, so items are not kept.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PyList {
-    /// `ob_size`.
-    len: usize,
-    /// `allocated`: slots in the item array.
-    allocated: usize,
-    /// `ob_item != NULL`. `[]` has no item array; `list_resize` to 0 keeps a 0-byte one.
-    has_items: bool,
-}
-
-impl PyList {
-    /// `[]` (`PyList_New(0)`): no item array at all.
-    pub fn new() -> PyList {
-        PyList::default()
-    }
-
-    /// `PyList_New(n)`: exactly `n` slots, as for `[None] * n` or a display like `[a, b]`.
-    pub fn with_len(n: usize) -> PyList {
-        // TODO
-        todo!("PyList_New(n): exactly n slots")
-    }
-
-    /// `ob_size`, the number of items.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// True when the list holds no item.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// `allocated`, the capacity of the item array.
-    pub fn allocated(&self) -> usize {
-        self.allocated
-    }
-
-    /// `list.append(x)`: `list_resize(self, len + 1)` with the 3.9+ rule.
-    pub fn append(&mut self) {
-        // TODO
-        todo!("grow by one with self.resize (the given helper)")
-    }
-
-    /// `list.extend(seq)` with a list or tuple of `n` items (`list_extend`). A list without an
-    /// item array is first given exactly `n` slots rounded up to even (`list_preallocate_exact`);
-    /// otherwise it grows with `list_resize(self, len + n)`. `list(range(n))` and the display
-    /// `[1, 2, 3]` (three or more constants) both take the first path.
-    pub fn extend(&mut self, n: usize) {
-        // TODO
-        todo!("no item array yet: preallocate n rounded up to even; otherwise self.resize(len + n)")
-    }
-
-    /// `list.pop()` (the last item): `list_resize(self, len - 1)`, which may shrink the array.
-    /// Returns false, changing nothing, on an empty list (Python raises `IndexError`).
-    pub fn pop(&mut self) -> bool {
-        // TODO
-        todo!("shrink by one with self.resize; false on an empty list")
-    }
-
-    /// `list.clear()` (`_list_clear`): frees the item array, back to the state of `[]`.
-    pub fn clear(&mut self) {
-        // TODO
-        todo!("drop the item array: back to the state of PyList::new()")
-    }
-}
-
-/// `USABLE_FRACTION(n)`: a dict keys table of `n` slots holds at most `2n/3` entries.
-pub fn usable_fraction(n: usize) -> usize {
-    (n << 1) / 3
-}
-
-/// `calculate_log2_keysize` (Objects/dictobject.c, 3.11), quirk included: it returns
-/// `bit_length(((minsize | 8) - 1) | 7)`, so a `minsize` of 6 gives 4 (16 slots), not 3.
-pub fn calculate_log2_keysize(minsize: usize) -> u8 {
-    let m = ((minsize | 8) - 1) | 7;
-    (usize::BITS - m.leading_zeros()) as u8
-}
-
-/// `estimate_log2_keysize`: the table size that holds `n` entries without a resize.
-pub fn estimate_log2_keysize(n: usize) -> u8 {
-    calculate_log2_keysize((n * 3).div_ceil(2)) // `(n*3 + 1) / 2` in C
-}
-
-/// A dict's own keys table (`PyDictKeysObject`, 3.11).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KeysTable {
-    /// `dk_log2_size`: the table has `1 << log2_size` index slots (at least 8).
-    pub log2_size: u8,
-    /// `DICT_KEYS_UNICODE`: every key is an exact str, so entries need no hash field.
-    pub unicode: bool,
-    /// `dk_usable`: entries that may still be appended before a resize.
-    pub usable: usize,
-    /// `dk_nentries`: entries used so far, deleted ones (dummies) included.
-    pub nentries: usize,
-}
-
-impl KeysTable {
-    /// `new_keys_object(log2_size, unicode)`: an empty table with `USABLE_FRACTION` usable entries.
-    pub fn new(log2_size: u8, unicode: bool) -> KeysTable {
-        KeysTable {
-            log2_size,
-            unicode,
-            usable: usable_fraction(1 << log2_size),
-            nentries: 0,
-        }
-    }
-
-    /// `_PyDict_KeysSize`: the 32-byte header, the index array (1, 2, 4 or 8 bytes per slot for
-    /// `log2_size` ≤ 7, ≤ 15, ≤ 31, above), and `USABLE_FRACTION(size)` entries of 16 bytes
-    /// (`PyDictUnicodeEntry`: key, value) or 24 bytes (`PyDictKeyEntry`: hash, key, value).
-    pub fn size_in_bytes(&self) -> usize {
-        // TODO
-        todo!(
-            "32-byte header + index bytes (1/2/4/8 per slot) + usable_fraction(size) entries of 16 or 24 bytes"
-        )
-    }
-}
-
-/// A 3.11 dict with a combined table (values are not modelled: only keys change the size).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PyDict {
-    /// The live keys in insertion order (`ma_used` of them).
-    keys: Vec<PyValue>,
-    /// `None` while `ma_keys` is the shared, static `Py_EMPTY_KEYS`.
-    table: Option<KeysTable>,
-}
-
-impl PyDict {
-    /// `{}` (`PyDict_New`): shares `Py_EMPTY_KEYS`, so it owns no table.
-    pub fn new() -> PyDict {
-        PyDict::default()
-    }
-
-    /// `dict_new_presized(minused, unicode)`: up to 5 expected keys give a plain `{}`; more give
-    /// a table of `estimate_log2_keysize(minused)`.
-    pub fn presized(minused: usize, unicode: bool) -> PyDict {
-        // TODO
-        todo!("up to 5 keys: PyDict::new(); otherwise a table of estimate_log2_keysize(minused)")
-    }
-
-    /// A display such as `{'a': 1, 'b': 2}` (`_PyDict_FromItems`): presized for all the keys,
-    /// unicode if every key is a str, then each key inserted in order.
-    pub fn from_literal(keys: Vec<PyValue>) -> PyDict {
-        // TODO
-        todo!("presize for every key (unicode if all are str), then insert them in order")
-    }
-
-    /// `d[key] = value` (`insertdict`, `insert_to_emptydict`, `insertion_resize`):
-    /// - an existing key changes nothing;
-    /// - the first key makes a table of 8 slots, unicode if the key is a str;
-    /// - a non-str key into a unicode table first resizes to a general table;
-    /// - with no usable entry left, resize to `calculate_log2_keysize(3 * used)` (`GROWTH_RATE`).
-    ///
-    /// A resize drops the dummies: the new table has `used` entries.
-    pub fn insert(&mut self, key: PyValue) {
-        // TODO
-        todo!(
-            "first key: an 8-slot table; non-str into unicode: resize to general; no usable entry: resize to calculate_log2_keysize(3 * used)"
-        )
-    }
-
-    /// `del d[key]`: the entry becomes a dummy, so `usable` does not come back. Returns false if
-    /// the key was absent (Python raises `KeyError`).
-    pub fn remove(&mut self, key: &PyValue) -> bool {
-        // TODO
-        todo!("remove the key but leave usable and nentries alone (the entry becomes a dummy)")
-    }
-
-    /// `d.clear()` (`PyDict_Clear`): back to the shared empty keys.
-    pub fn clear(&mut self) {
-        // TODO
-        todo!("drop the item array: back to the state of PyList::new()")
-    }
-
-    /// `ma_used`, the number of keys.
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    /// True when the dict holds no key.
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
-
-    /// The dict's own keys table, `None` while it shares `Py_EMPTY_KEYS`.
-    pub fn table(&self) -> Option<&KeysTable> {
-        self.table.as_ref()
-    }
-}
-
-/// A 3.11 set: 8 entries live inside the object (`smalltable`); bigger tables are separate.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PySet {
-    /// The live items (`used` of them).
-    items: Vec<PyValue>,
-    /// `fill`: live items plus dummies left by deletions.
-    fill: usize,
-    /// `mask`: table size − 1 (7 while the `smalltable` is in use).
-    mask: usize,
-}
-
-impl Default for PySet {
-    fn default() -> PySet {
-        PySet::new()
-    }
-}
-
-impl PySet {
-    /// `set()`: an empty `smalltable` of 8 slots.
-    pub fn new() -> PySet {
-        PySet {
-            items: Vec::new(),
-            fill: 0,
-            mask: 7,
-        }
-    }
-
-    /// `s.add(item)` (`set_add_entry`): a new item bumps `fill`; then, unless
-    /// `fill * 5 < mask * 3`, `set_table_resize(used > 50000 ? used * 2 : used * 4)`, whose new
-    /// size is the smallest power of two (≥ 8) *greater than* its argument.
-    pub fn add(&mut self, item: PyValue) {
-        // TODO
-        todo!("push a new item, bump fill, and resize unless fill * 5 < mask * 3")
-    }
-
-    /// `s.discard(item)`: the slot becomes a dummy (`fill` stays). Returns false if absent.
-    pub fn discard(&mut self, item: &PyValue) -> bool {
-        // TODO
-        todo!("remove the item; fill keeps counting its dummy")
-    }
-
-    /// `s.update(other)` with another set (`set_merge`), also behind `set(other)` and a display of
-    /// three or more constants (`{1, 2, 3}` updates from a constant frozenset): first, if
-    /// `(fill + other.used) * 5 >= mask * 3`, one `set_table_resize((used + other.used) * 2)`;
-    /// then the items go in, without further resizes if this set was empty, with `add` otherwise.
-    pub fn merge(&mut self, other: &PySet) {
-        // TODO
-        todo!(
-            "one table_resize if (fill + other.used) * 5 >= mask * 3, then copy (empty set) or add each item"
-        )
-    }
-
-    /// `used`, the number of items.
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    /// True when the set holds no item.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
-    /// Slots in the hash table (`mask + 1`); 8 means the inline `smalltable`.
-    pub fn table_size(&self) -> usize {
-        self.mask + 1
     }
 }
 
@@ -458,43 +147,3 @@ impl PyValue {
     }
 }
 // ANCHOR_END: api
-
-/// Given helpers: call them from your methods.
-#[allow(dead_code)] // the stub's callers are todo!()s
-impl PyList {
-    /// `list_resize(self, newsize)` with the 3.9+ rule, keeping `has_items` up to date.
-    fn resize(&mut self, newsize: usize) {
-        self.allocated = list_resize(Growth::Py39, self.allocated, self.len, newsize);
-        self.has_items |= self.allocated > 0;
-        self.len = newsize;
-    }
-}
-
-#[allow(dead_code)]
-impl PyDict {
-    /// `dictresize(mp, log2_newsize, unicode)`: a fresh table of `1 << log2_newsize` slots
-    /// holding the live keys (the dummies are dropped); a general table never turns back into a
-    /// unicode one.
-    fn resize(&mut self, log2_newsize: u8, unicode: bool) {
-        let used = self.keys.len();
-        let was_unicode = self.table.as_ref().is_none_or(|t| t.unicode);
-        let mut table = KeysTable::new(log2_newsize, unicode && was_unicode);
-        table.usable -= used;
-        table.nentries = used;
-        self.table = Some(table);
-    }
-}
-
-#[allow(dead_code)]
-impl PySet {
-    /// `set_table_resize(so, minused)`: the smallest power of two ≥ 8 above `minused`; the
-    /// dummies are dropped.
-    fn table_resize(&mut self, minused: usize) {
-        let mut newsize = 8;
-        while newsize <= minused {
-            newsize <<= 1;
-        }
-        self.mask = newsize - 1;
-        self.fill = self.items.len();
-    }
-}

@@ -1,0 +1,117 @@
+//! Sets: the inline `smalltable` of 8 slots, and the separate table a bigger set moves to
+//! (`set_add_entry`, `set_table_resize` and `set_merge` in Objects/setobject.c).
+//!
+//! Given helper, at the bottom of this file: `PySet::table_resize` (`set_table_resize`).
+
+use super::PyValue;
+
+// ANCHOR: set
+/// A 3.11 set: 8 entries live inside the object (`smalltable`); bigger tables are separate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PySet {
+    /// The live items (`used` of them).
+    items: Vec<PyValue>,
+    /// `fill`: live items plus dummies left by deletions.
+    fill: usize,
+    /// `mask`: table size − 1 (7 while the `smalltable` is in use).
+    mask: usize,
+}
+
+impl Default for PySet {
+    fn default() -> PySet {
+        PySet::new()
+    }
+}
+
+impl PySet {
+    /// `set()`: an empty `smalltable` of 8 slots.
+    pub fn new() -> PySet {
+        PySet {
+            items: Vec::new(),
+            fill: 0,
+            mask: 7,
+        }
+    }
+
+    /// `s.add(item)` (`set_add_entry`): a new item bumps `fill`; then, unless
+    /// `fill * 5 < mask * 3`, `set_table_resize(used > 50000 ? used * 2 : used * 4)`, whose new
+    /// size is the smallest power of two (≥ 8) *greater than* its argument.
+    pub fn add(&mut self, item: PyValue) {
+        // TODO
+        if self.items.contains(&item) {
+            return;
+        }
+        self.items.push(item);
+        self.fill += 1;
+        if self.fill * 5 < self.mask * 3 {
+            return;
+        }
+        let used = self.items.len();
+        self.table_resize(if used > 50000 { used * 2 } else { used * 4 });
+    }
+
+    /// `s.discard(item)`: the slot becomes a dummy (`fill` stays). Returns false if absent.
+    pub fn discard(&mut self, item: &PyValue) -> bool {
+        // TODO
+        match self.items.iter().position(|k| k == item) {
+            Some(i) => {
+                self.items.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `s.update(other)` with another set (`set_merge`), also behind `set(other)` and a display of
+    /// three or more constants (`{1, 2, 3}` updates from a constant frozenset): first, if
+    /// `(fill + other.used) * 5 >= mask * 3`, one `set_table_resize((used + other.used) * 2)`;
+    /// then the items go in, without further resizes if this set was empty, with `add` otherwise.
+    pub fn merge(&mut self, other: &PySet) {
+        // TODO
+        if other.items.is_empty() {
+            return;
+        }
+        if (self.fill + other.items.len()) * 5 >= self.mask * 3 {
+            self.table_resize((self.items.len() + other.items.len()) * 2);
+        }
+        if self.fill == 0 {
+            self.items = other.items.clone();
+            self.fill = self.items.len();
+        } else {
+            for item in &other.items {
+                self.add(item.clone());
+            }
+        }
+    }
+
+    /// `used`, the number of items.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when the set holds no item.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Slots in the hash table (`mask + 1`); 8 means the inline `smalltable`.
+    pub fn table_size(&self) -> usize {
+        self.mask + 1
+    }
+}
+// ANCHOR_END: set
+
+/// Given helper: call it from your methods.
+#[allow(dead_code)] // the stub's callers are todo!()s
+impl PySet {
+    /// `set_table_resize(so, minused)`: the smallest power of two ≥ 8 above `minused`; the
+    /// dummies are dropped.
+    fn table_resize(&mut self, minused: usize) {
+        let mut newsize = 8;
+        while newsize <= minused {
+            newsize <<= 1;
+        }
+        self.mask = newsize - 1;
+        self.fill = self.items.len();
+    }
+}

@@ -153,7 +153,8 @@ fn move_unreachable_reverses_a_chain_once_then_keeps_its_order() {
     // Created a, b, c; a variable refers to c, and c -> b -> a. The scan meets a and b first,
     // with gc_refs 0, and moves them to `unreachable`; traversing c moves b back, traversing b
     // moves a back: young ends as c b a. Scanned again, the order no longer changes (the
-    // comment above CPython's move_unreachable explains why that matters for speed).
+    // comment in CPython's deduce_unreachable, before its call to move_unreachable, explains
+    // why that matters for speed).
     let mut heap = GcHeap::new();
     let [a, b, c] = objects(&mut heap, ["a", "b", "c"]);
     heap.link(c, b);

@@ -176,6 +176,7 @@ fn grade_one(
     bar: &ProgressBar,
 ) -> Result<StudentResult> {
     let mut results: BTreeMap<String, ExerciseResult> = BTreeMap::new();
+    let mut notes = found.notes.clone();
     if !found.no_exercises {
         sandbox.reset(&found.files)?;
     }
@@ -206,7 +207,10 @@ fn grade_one(
             continue;
         }
         bar.set_message(format!("{id}: building {krate}"));
-        let binary = match build_isolating(sandbox, &krate, &to_run)? {
+        let own_files: Vec<String> = student_files
+            .map(|f| f.keys().cloned().collect())
+            .unwrap_or_default();
+        let binary = match build_isolating(sandbox, &krate, &to_run, &own_files, &mut notes)? {
             (Some(path), broken) => {
                 for (ex, errors) in broken {
                     results.insert(
@@ -252,7 +256,7 @@ fn grade_one(
         total: exercises.iter().map(|e| e.points).sum(),
         max: exercises.iter().map(|e| e.max).sum(),
         exercises,
-        notes: found.notes,
+        notes,
     })
 }
 
@@ -283,6 +287,8 @@ fn build_isolating<'a>(
     sandbox: &Sandbox,
     krate: &str,
     candidates: &[&'a Exercise],
+    student_files: &[String],
+    notes: &mut Vec<String>,
 ) -> Result<(Option<PathBuf>, Lost<'a>)> {
     const ROUNDS: usize = 3;
     let prefix = format!("{krate}/");
@@ -296,8 +302,13 @@ fn build_isolating<'a>(
         let Some(broken) = broken.filter(|b| !b.is_empty()) else {
             break; // errors outside the crate's own files: nothing to isolate
         };
+        // Errors in the student's own files: put those files back to the course's version.
+        let mut changed = false;
         for f in &broken {
-            sandbox.restore(krate, f)?;
+            if student_files.iter().any(|s| s == f) {
+                sandbox.restore(krate, f)?;
+                changed = true;
+            }
         }
         for ex in candidates {
             let owns = ex.files.iter().any(|f| broken.contains(&f.as_str()));
@@ -306,17 +317,39 @@ fn build_isolating<'a>(
                     sandbox.restore(krate, f)?;
                 }
                 blamed.push((ex, errors.clone()));
+                changed = true;
             }
         }
         if blamed.len() == candidates.len() {
             return Ok((None, blamed));
         }
+        if !changed {
+            break; // the errors point elsewhere (e.g. into the tests): try the fallback below
+        }
     }
-    // Could not narrow it down: the whole crate's exercises are lost to the compile error.
+    // Errors the exercises' own files do not explain (say, an edited lib.rs that drops a module
+    // the tests use): set aside the student's other files of this crate and try once more.
+    let extras: Vec<&String> = student_files
+        .iter()
+        .filter(|f| !candidates.iter().any(|ex| ex.files.contains(f)))
+        .collect();
+    for f in &extras {
+        sandbox.restore(krate, f)?;
+    }
     let errors = match build_tests(&sandbox.dir, krate, Some(&sandbox.target))? {
-        Build::Built(p) => return Ok((Some(p), blamed)),
+        Build::Built(p) => {
+            if !extras.is_empty() {
+                let list: Vec<&str> = extras.iter().map(|f| f.as_str()).collect();
+                notes.push(format!(
+                    "exercises/{krate} did not compile with your {}; graded with the course's version instead",
+                    list.join(", ")
+                ));
+            }
+            return Ok((Some(p), blamed));
+        }
         Build::Failed { errors, .. } => errors,
     };
+    // Could not narrow it down: the whole crate's exercises are lost to the compile error.
     Ok((
         None,
         candidates.iter().map(|ex| (*ex, errors.clone())).collect(),

@@ -58,7 +58,7 @@ fn grading_scores_every_kind_of_submission_and_never_crashes() {
     let json = std::fs::read_to_string(out.path().join("grades.json")).unwrap();
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     insta::assert_json_snapshot!("json", json);
-    for student in ["compile_error", "hostile", "no_exercises"] {
+    for student in ["broken_lib", "compile_error", "hostile", "no_exercises"] {
         let md =
             std::fs::read_to_string(out.path().join(format!("feedback/{student}.md"))).unwrap();
         insta::assert_snapshot!(format!("feedback_{student}"), md);

@@ -114,9 +114,6 @@ pub fn compare_crate(stub_src: &Path, solution_src: &Path) -> Vec<String> {
         let rel = entry.path().strip_prefix(stub_src).unwrap_or(entry.path());
         let twin = solution_src.join(rel);
         let shown = rel.display();
-        if !twin.exists() && shares_given_file(solution_src, rel) {
-            continue; // the solution compiles the stub's own (given) file through #[path]
-        }
         let (Ok(stub), Ok(sol)) = (
             std::fs::read_to_string(entry.path()),
             std::fs::read_to_string(&twin),
@@ -141,23 +138,6 @@ pub fn compare_crate(stub_src: &Path, solution_src: &Path) -> Vec<String> {
         }
     }
     problems
-}
-
-/// Does the solution include the exercise's file `rel` itself (`#[path = ".../exercises/<crate>/src/<rel>"]`)?
-fn shares_given_file(solution_src: &Path, rel: &Path) -> bool {
-    let Some(krate) = solution_src.parent().and_then(|p| p.file_name()) else {
-        return false;
-    };
-    let needle = format!(
-        "exercises/{}/src/{}\"]",
-        krate.to_string_lossy(),
-        rel.to_string_lossy().replace('\\', "/")
-    );
-    walkdir::WalkDir::new(solution_src)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-        .any(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains(&needle)))
 }
 
 #[cfg(test)]

@@ -21,12 +21,8 @@ pub mod debug;
 pub mod global;
 pub mod obmalloc;
 pub mod pool;
-// Given code, identical for student and solution: one copy, in the exercise crate.
-#[path = "../../../exercises/allocator/src/replay.rs"]
 pub mod replay;
 pub mod size_class;
 pub mod stats;
-// Given code, identical for student and solution: one copy, in the exercise crate.
-#[path = "../../../exercises/allocator/src/test_source.rs"]
 pub mod test_source;
 pub mod trace;

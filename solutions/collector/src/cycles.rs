@@ -26,12 +26,8 @@
 //! `op.node()` to go between nodes and objects; `self.obj(op).refcnt`; `self.traverse(op,
 //! |heap, r| ...)` to visit the references `op` holds; `self.tp_clear(op)`; `incref`/`decref`.
 
-// Given code, identical for student and solution: one copy, in the exercise crate.
-#[path = "../../../exercises/collector/src/cycles/collect.rs"]
 mod collect;
-#[path = "../../../exercises/collector/src/cycles/gc_head.rs"]
 mod gc_head;
-#[path = "../../../exercises/collector/src/cycles/heap.rs"]
 mod heap;
 
 pub use collect::Collected;

@@ -26,10 +26,7 @@
 //! - `freelist/free_lists.rs` (yours): the float, tuple, list and dict free lists, and the
 //!   collection that empties them.
 
-// Given code, identical for student and solution: one copy, in the exercise crate.
-#[path = "../../../exercises/objects/src/freelist/alloc.rs"]
 mod alloc;
-#[path = "../../../exercises/objects/src/freelist/runtime.rs"]
 mod runtime;
 
 mod caches;

@@ -25,12 +25,8 @@
 use crate::pool::POOL_SIZE;
 
 mod arenas;
-// Given code, identical for student and solution: one copy, in the exercise crate.
-#[path = "../../../../exercises/allocator/src/arena/inspect.rs"]
 mod inspect;
 mod source;
-// Given code, identical for student and solution: one copy, in the exercise crate.
-#[path = "../../../../exercises/allocator/src/arena/table.rs"]
 mod table;
 mod usable;
 

@@ -1,0 +1,1 @@
+../../../exercises/allocator/src/test_source.rs

@@ -121,3 +121,56 @@ fn outside_a_course_the_error_says_where_to_run() {
         .stderr(predicate::str::contains("no course found"))
         .stderr(predicate::str::contains("--course DIR"));
 }
+
+/// `watch` checks once, then again when a file is saved, and quits on `q`.
+#[test]
+fn watch_rechecks_after_a_save_and_quits_on_q() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let course = fixture_course();
+    let bin = assert_cmd::cargo::cargo_bin("grader");
+    let mut child = std::process::Command::new(bin)
+        .current_dir(course.path())
+        .env("CARGO_TARGET_DIR", repo_root().join("target/grader-tests"))
+        .args(["watch", "add", "--poll"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |needle: &str| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(120);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        panic!("watch never printed {needle:?}");
+    };
+    wait_for("0/3 tests pass");
+    wait_for("Watching exercises/");
+    // Saving the solved file (with a newer modification time) triggers a new check.
+    std::thread::sleep(Duration::from_millis(1100));
+    std::fs::copy(
+        course.path().join("solutions/arith/src/add.rs"),
+        course.path().join("exercises/arith/src/add.rs"),
+    )
+    .unwrap();
+    wait_for("✓ add: all 3 tests pass");
+    child.stdin.as_mut().unwrap().write_all(b"q\n").unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success());
+}

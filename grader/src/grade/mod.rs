@@ -60,7 +60,7 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
             list.join("\n")
         );
     }
-    let (subs, ignored) = discover(submissions)?;
+    let (subs, ignored) = discover(submissions, out)?;
     for note in &ignored {
         eprintln!("note: {note}");
     }

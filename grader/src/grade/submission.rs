@@ -35,7 +35,9 @@ pub struct Found {
 }
 
 /// Every immediate subfolder and `.zip` file of `dir`, sorted by id. Other files are reported.
-pub fn discover(dir: &Path) -> Result<(Vec<Submission>, Vec<String>)> {
+/// `out` (the reports folder) is skipped if it sits inside `dir`, so a re-run does not grade it.
+pub fn discover(dir: &Path, out: &Path) -> Result<(Vec<Submission>, Vec<String>)> {
+    let out = out.canonicalize().ok();
     let entries = std::fs::read_dir(dir).with_context(|| {
         format!(
             "cannot read the submissions folder {}: check the path (it should hold one folder or \
@@ -54,6 +56,10 @@ pub fn discover(dir: &Path) -> Result<(Vec<Submission>, Vec<String>)> {
         let Ok(kind) = entry.file_type() else {
             continue;
         };
+        if out.is_some() && path.canonicalize().ok() == out {
+            ignored.push(format!("ignored {name}: it is the reports folder (--out)"));
+            continue;
+        }
         if kind.is_dir() {
             subs.push(Submission { id: name, path });
         } else if kind.is_file() && name.to_ascii_lowercase().ends_with(".zip") {

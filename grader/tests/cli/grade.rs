@@ -142,3 +142,25 @@ fn real_course_solutions_get_full_marks_and_stubs_get_zero() {
     let csv = std::fs::read_to_string(out.path().join("grades.csv")).unwrap();
     println!("{}\n{csv}", stdout_of(&run));
 }
+
+#[test]
+fn a_reports_folder_inside_the_submissions_is_never_graded_as_a_student() {
+    let course = fixture_course();
+    let subs = tempfile::tempdir().unwrap();
+    copy_tree(
+        &course.path().join("solutions/arith/src"),
+        &subs.path().join("alice/exercises/arith/src"),
+    );
+    let out = subs.path().join("reports");
+    for _ in 0..2 {
+        grader(course.path())
+            .arg("grade")
+            .arg(subs.path())
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+    }
+    let csv = std::fs::read_to_string(out.join("grades.csv")).unwrap();
+    assert_eq!(csv, "id,add,mul,total,max\nalice,4,2,6,6\n");
+}

@@ -1,10 +1,18 @@
 //! Building an exercise crate's test binary with cargo, and reading the result.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
+use wait_timeout::ChildExt;
+
+use crate::runner::{capped_reader, kill_group};
+
+/// Compiler output kept per stream (a hostile build could print without end).
+const OUTPUT_CAP: usize = 16 * 1024 * 1024;
 
 /// What building a crate's `chapters` test binary produced.
 #[derive(Debug)]
@@ -14,6 +22,8 @@ pub enum Build {
     /// The crate does not compile: the rendered errors, and the files (relative to the
     /// workspace) that the errors point into.
     Failed { errors: String, files: Vec<String> },
+    /// The build ran past its time limit and was killed.
+    TimedOut { errors: String },
 }
 
 /// The cargo to run: the one that started us (`cargo course …` sets `$CARGO`), else `cargo`.
@@ -58,6 +68,18 @@ struct Span {
 /// `target_dir` overrides where cargo builds (the grader keeps a warm one per course).
 /// A compile error is an `Ok(Build::Failed)`; only a cargo that cannot run at all is an `Err`.
 pub fn build_tests(workspace: &Path, package: &str, target_dir: Option<&Path>) -> Result<Build> {
+    build_tests_within(workspace, package, target_dir, None)
+}
+
+/// [`build_tests`] with a wall-clock limit: a submission can make the compiler itself run
+/// forever (a recursive macro, a huge const). The build's whole process group is then killed
+/// and the crate reported as not compiling.
+pub fn build_tests_within(
+    workspace: &Path,
+    package: &str,
+    target_dir: Option<&Path>,
+    timeout: Option<Duration>,
+) -> Result<Build> {
     let mut cmd = cargo();
     cmd.current_dir(workspace)
         .args([
@@ -74,10 +96,39 @@ pub fn build_tests(workspace: &Path, package: &str, target_dir: Option<&Path>) -
     if let Some(t) = target_dir {
         cmd.env("CARGO_TARGET_DIR", t);
     }
-    let out = cmd
-        .output()
+    // SAFETY: setpgid is async-signal-safe; it makes cargo and its rustc children one group.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setpgid(0, 0);
+            Ok(())
+        });
+    }
+    let mut child = cmd
+        .spawn()
         .context("could not run cargo: is Rust installed (https://rustup.rs) and on PATH?")?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let out_reader = capped_reader(child.stdout.take(), OUTPUT_CAP);
+    let err_reader = capped_reader(child.stderr.take(), OUTPUT_CAP);
+    let status = match timeout {
+        None => Some(child.wait()?),
+        Some(t) => match child.wait_timeout(t)? {
+            Some(status) => Some(status),
+            None => {
+                kill_group(&mut child);
+                None
+            }
+        },
+    };
+    let stdout = out_reader.join().unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    let Some(status) = status else {
+        let secs = timeout.map_or(0.0, |t| t.as_secs_f64());
+        return Ok(Build::TimedOut {
+            errors: format!(
+                "the build of `{package}` took longer than {secs} s and was stopped (a macro or \
+                 constant that makes the compiler loop?)"
+            ),
+        });
+    };
     let mut executable = None;
     let mut errors = Vec::new();
     let mut files = Vec::new();
@@ -107,7 +158,7 @@ pub fn build_tests(workspace: &Path, package: &str, target_dir: Option<&Path>) -
             _ => {}
         }
     }
-    if out.status.success() {
+    if status.success() {
         if let Some(exe) = executable {
             return Ok(Build::Built(exe));
         }
@@ -117,10 +168,7 @@ pub fn build_tests(workspace: &Path, package: &str, target_dir: Option<&Path>) -
     }
     if errors.is_empty() {
         // Not a compile error: cargo itself failed (bad manifest, no network for a new dependency…).
-        bail!(
-            "cargo could not build `{package}`:\n{}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+        bail!("cargo could not build `{package}`:\n{}", stderr.trim());
     }
     Ok(Build::Failed {
         errors: errors.join("\n\n"),

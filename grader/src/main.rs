@@ -89,6 +89,9 @@ enum Command {
         /// Tests run at once per student.
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
+        /// Wall-clock limit for building one student's crate, in seconds.
+        #[arg(long, default_value_t = 300.0, value_name = "SECONDS")]
+        build_timeout: f64,
         #[command(flatten)]
         limits: LimitArgs,
     },
@@ -159,11 +162,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             submissions,
             out,
             jobs,
+            build_timeout,
             limits,
         } => {
             let opts = grade::Options {
                 limits: limits.limits(),
                 jobs: jobs.unwrap_or_else(default_jobs),
+                build_timeout: Duration::from_secs_f64(build_timeout.max(1.0)),
             };
             let book = grade::grade(&course, &submissions, &out, &opts)?;
             print!("{}", grade::summary_table(&book));

@@ -161,7 +161,7 @@ pub fn run_test(binary: &TestBinary, name: &str, limits: Limits) -> TestRun {
     classify(name, status, &stdout, &stderr)
 }
 
-fn kill_group(child: &mut Child) {
+pub(crate) fn kill_group(child: &mut Child) {
     let pid = child.id() as libc::pid_t;
     // SAFETY: signalling the process group we created for this child; no memory is touched.
     unsafe {
@@ -171,7 +171,7 @@ fn kill_group(child: &mut Child) {
     let _ = child.wait();
 }
 
-fn capped_reader<R: Read + Send + 'static>(
+pub(crate) fn capped_reader<R: Read + Send + 'static>(
     stream: Option<R>,
     cap: usize,
 ) -> std::thread::JoinHandle<String> {

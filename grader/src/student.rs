@@ -191,7 +191,7 @@ pub fn check(course: &Course, id: Option<&str>, limits: Limits) -> Result<bool> 
     spinner.finish_and_clear();
     let hash = files_hash(course, ex);
     let result = match build? {
-        Build::Failed { errors, .. } => {
+        Build::Failed { errors, .. } | Build::TimedOut { errors } => {
             println!("{errors}");
             println!(
                 "✗ {} does not compile (errors above). Fix them, then run `cargo course check {}` again.",

@@ -177,7 +177,7 @@ fn run_all(
 ) -> Result<Result<Runs, String>> {
     let path = match build_tests(&course.root, package, None)? {
         Build::Built(p) => p,
-        Build::Failed { errors, .. } => {
+        Build::Failed { errors, .. } | Build::TimedOut { errors } => {
             return Ok(Err(format!(
                 "`{package}` does not compile:\n{}",
                 first_lines(&errors, 20)

@@ -19,7 +19,7 @@ use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use crate::cargo::{Build, build_tests, first_lines};
+use crate::cargo::{Build, build_tests, build_tests_within, first_lines};
 use crate::course::Course;
 use crate::manifest::Exercise;
 use crate::results::{ExerciseResult, Status, tests_of};
@@ -48,6 +48,8 @@ pub struct Gradebook {
 pub struct Options {
     pub limits: Limits,
     pub jobs: usize,
+    /// Wall-clock limit for building one student's crate.
+    pub build_timeout: std::time::Duration,
 }
 
 /// Grade every submission in `submissions`, write the reports into `out`, return the gradebook.
@@ -93,7 +95,7 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
                 };
                 all_tests.insert(krate, list_tests(&bin)?);
             }
-            Build::Failed { errors, .. } => bail!(
+            Build::Failed { errors, .. } | Build::TimedOut { errors } => bail!(
                 "the pristine exercise crate `{krate}` does not compile, so nothing can be graded:\n{}\n\
                  Run `cargo course verify` to check the course.",
                 first_lines(&errors, 30)
@@ -210,7 +212,8 @@ fn grade_one(
         let own_files: Vec<String> = student_files
             .map(|f| f.keys().cloned().collect())
             .unwrap_or_default();
-        let binary = match build_isolating(sandbox, &krate, &to_run, &own_files, &mut notes)? {
+        let binary = match build_isolating(opts, sandbox, &krate, &to_run, &own_files, &mut notes)?
+        {
             (Some(path), broken) => {
                 for (ex, errors) in broken {
                     results.insert(
@@ -277,6 +280,15 @@ fn compile_error(ex: &Exercise, all: &[String], errors: &str) -> ExerciseResult 
     r
 }
 
+fn build(opts: &Options, sandbox: &Sandbox, krate: &str) -> Result<Build> {
+    build_tests_within(
+        &sandbox.dir,
+        krate,
+        Some(&sandbox.target),
+        Some(opts.build_timeout),
+    )
+}
+
 /// Exercises lost to compile errors, each with the compiler's errors.
 type Lost<'a> = Vec<(&'a Exercise, String)>;
 
@@ -284,6 +296,7 @@ type Lost<'a> = Vec<(&'a Exercise, String)>;
 /// stub and try again (a few rounds), so only the exercises owning those files lose their points.
 /// Returns the binary (if a build succeeded) and the exercises lost to compile errors.
 fn build_isolating<'a>(
+    opts: &Options,
     sandbox: &Sandbox,
     krate: &str,
     candidates: &[&'a Exercise],
@@ -294,9 +307,16 @@ fn build_isolating<'a>(
     let prefix = format!("{krate}/");
     let mut blamed: Lost<'a> = Vec::new();
     for _ in 0..ROUNDS {
-        let (errors, files) = match build_tests(&sandbox.dir, krate, Some(&sandbox.target))? {
+        let (errors, files) = match build(opts, sandbox, krate)? {
             Build::Built(p) => return Ok((Some(p), blamed)),
             Build::Failed { errors, files } => (errors, files),
+            // Not worth a second try: every exercise of the crate is lost to it.
+            Build::TimedOut { errors } => {
+                return Ok((
+                    None,
+                    candidates.iter().map(|ex| (*ex, errors.clone())).collect(),
+                ));
+            }
         };
         let broken: Option<Vec<&str>> = files.iter().map(|f| f.strip_prefix(&prefix)).collect();
         let Some(broken) = broken.filter(|b| !b.is_empty()) else {
@@ -336,7 +356,7 @@ fn build_isolating<'a>(
     for f in &extras {
         sandbox.restore(krate, f)?;
     }
-    let errors = match build_tests(&sandbox.dir, krate, Some(&sandbox.target))? {
+    let errors = match build(opts, sandbox, krate)? {
         Build::Built(p) => {
             if !extras.is_empty() {
                 let list: Vec<&str> = extras.iter().map(|f| f.as_str()).collect();
@@ -347,7 +367,7 @@ fn build_isolating<'a>(
             }
             return Ok((Some(p), blamed));
         }
-        Build::Failed { errors, .. } => errors,
+        Build::Failed { errors, .. } | Build::TimedOut { errors } => errors,
     };
     // Could not narrow it down: the whole crate's exercises are lost to the compile error.
     Ok((

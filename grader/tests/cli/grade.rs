@@ -164,3 +164,29 @@ fn a_reports_folder_inside_the_submissions_is_never_graded_as_a_student() {
     let csv = std::fs::read_to_string(out.join("grades.csv")).unwrap();
     assert_eq!(csv, "id,add,mul,total,max\nalice,4,2,6,6\n");
 }
+
+#[test]
+fn a_build_that_never_ends_is_stopped_and_reported() {
+    let course = fixture_course();
+    let out = tempfile::tempdir().unwrap();
+    let run = grader(course.path())
+        .arg("grade")
+        .arg(fixtures().join("slow_build"))
+        .arg("--out")
+        .arg(out.path())
+        .args(["--build-timeout", "5"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr_of(&run));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("grades.json")).unwrap())
+            .unwrap();
+    let student = &json["students"][0];
+    assert_eq!(student["id"], "compiler_loop");
+    assert_eq!(student["exercises"][0]["status"], "compile_error");
+    let why = student["exercises"][0]["compile_error"].as_str().unwrap();
+    assert!(
+        why.contains("took longer than 5 s and was stopped"),
+        "{why}"
+    );
+}

@@ -299,3 +299,7 @@ fn automatic_collections_for_200000_survivors_match_cpython() {
     out.push(format!("full collections at: {}", full.join(" ")));
     assert_eq!(out, expected);
 }
+
+// The stress test (random programs under automatic collection at threshold 1) lives in its own
+// file.
+mod stress;

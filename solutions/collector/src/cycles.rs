@@ -204,10 +204,9 @@ impl GcHeap {
         while gc != head {
             let op = gc.obj();
             if self.gc[gc].gc_refs > 0 {
-                let next = self.gc[gc].next;
                 self.traverse(op, |heap, r| heap.visit_reachable(r, young));
                 self.gc[gc].flags &= !GcHead::COLLECTING;
-                gc = next;
+                gc = self.gc[gc].next;
             } else {
                 let next = self.gc[gc].next;
                 self.gc_list_move(op, unreachable);

@@ -163,7 +163,7 @@ fn next_steps(ex: &Exercise) -> String {
             .iter()
             .map(|f| format!("exercises/{}/{f}", ex.krate))
             .collect::<Vec<_>>()
-            .join(", "),
+            .join("\n         "),
         ex.id
     )
 }

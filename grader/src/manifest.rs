@@ -46,6 +46,9 @@ pub struct Exercise {
     pub weights: BTreeMap<String, u32>,
     #[serde(default)]
     pub given: Vec<String>,
+    /// Earlier exercises whose code this one's tests run (their `todo!()`s fail these tests too).
+    #[serde(default)]
+    pub builds_on: Vec<String>,
     pub hints: Vec<String>,
 }
 
@@ -133,6 +136,26 @@ impl Manifest {
 
     pub fn find(&self, id: &str) -> Option<&Exercise> {
         self.exercises.iter().find(|e| e.id == id)
+    }
+
+    /// Every exercise `ex` builds on, directly or through another, in course order.
+    pub fn prerequisites(&self, ex: &Exercise) -> Vec<&Exercise> {
+        let mut needed: Vec<&str> = ex.builds_on.iter().map(String::as_str).collect();
+        let mut i = 0;
+        while let Some(id) = needed.get(i).copied() {
+            if let Some(dep) = self.find(id) {
+                for d in &dep.builds_on {
+                    if !needed.contains(&d.as_str()) {
+                        needed.push(d);
+                    }
+                }
+            }
+            i += 1;
+        }
+        self.exercises
+            .iter()
+            .filter(|e| needed.contains(&e.id.as_str()))
+            .collect()
     }
 
     /// The crates that have at least one exercise, in course order, without repeats.
@@ -278,6 +301,20 @@ impl Manifest {
                     ),
                 );
             }
+            for dep in &e.builds_on {
+                let earlier = self
+                    .exercises
+                    .iter()
+                    .take_while(|x| x.id != e.id)
+                    .any(|x| &x.id == dep);
+                if !earlier {
+                    problem(
+                        MANIFEST_PATH,
+                        format!("{at}: builds_on names `{dep}`, which is not an earlier exercise"),
+                        "list only ids of exercises that come before this one".into(),
+                    );
+                }
+            }
             if e.hints.len() < 2 {
                 problem(
                     MANIFEST_PATH,
@@ -399,6 +436,49 @@ mod tests {
         let text = format!("{err:#}");
         assert!(text.contains("exercises/course.toml"), "{text}");
         assert!(text.contains("idd"), "{text}");
+    }
+
+    #[test]
+    fn prerequisites_are_transitive_and_in_course_order() {
+        let m = Manifest::parse(
+            r#"
+            [course]
+            title = "t"
+            [[exercise]]
+            id = "a"
+            title = "A"
+            chapter = "a.md"
+            crate = "c"
+            files = ["src/a.rs"]
+            tests = "ch01_a"
+            hints = ["x", "y"]
+            [[exercise]]
+            id = "b"
+            title = "B"
+            chapter = "b.md"
+            crate = "c"
+            files = ["src/b.rs"]
+            tests = "ch02_b"
+            builds_on = ["a"]
+            hints = ["x", "y"]
+            [[exercise]]
+            id = "c"
+            title = "C"
+            chapter = "c.md"
+            crate = "c"
+            files = ["src/c.rs"]
+            tests = "ch03_c"
+            builds_on = ["b"]
+            hints = ["x", "y"]
+            "#,
+        )
+        .unwrap();
+        let ids: Vec<&str> = m
+            .prerequisites(&m.exercises[2])
+            .iter()
+            .map(|e| e.id.as_str())
+            .collect();
+        assert_eq!(ids, ["a", "b"]);
     }
 
     #[test]

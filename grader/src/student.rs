@@ -185,6 +185,22 @@ pub fn check(course: &Course, id: Option<&str>, limits: Limits) -> Result<bool> 
         },
     };
     println!("Checking {} — {}", ex.id, ex.title);
+    let unfinished: Vec<&str> = course
+        .manifest
+        .prerequisites(ex)
+        .into_iter()
+        .filter(|d| state.progress(course, d) != Progress::Done)
+        .map(|d| d.id.as_str())
+        .collect();
+    if !unfinished.is_empty() {
+        println!(
+            "note: {} runs your code from {}, not done yet: their todo!()s fail these tests too \
+             (start with `cargo course check {}`)",
+            ex.id,
+            unfinished.join(", "),
+            unfinished[0]
+        );
+    }
     let spinner = ProgressBar::new_spinner().with_message(format!("building {}…", ex.krate));
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     let build = build_tests(&course.root, &ex.krate, None);

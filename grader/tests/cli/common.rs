@@ -40,11 +40,15 @@ pub fn fixture_course() -> tempfile::TempDir {
     dir
 }
 
-/// `grader` run in `dir`, building into a target dir shared by all the grader's tests (warm).
+/// `grader` run in `dir`, building into `dir/target`.
+///
+/// Each fixture copy needs its own target dir: cargo names a workspace member's artifacts by a
+/// hash that does not depend on where the workspace sits, so two copies sharing a target dir
+/// overwrite each other's test binaries (and the grader's sandbox) when tests run in parallel.
 pub fn grader(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("grader").unwrap();
     cmd.current_dir(dir)
-        .env("CARGO_TARGET_DIR", repo_root().join("target/grader-tests"))
+        .env("CARGO_TARGET_DIR", dir.join("target"))
         .env_remove("COURSE_ROOT");
     cmd
 }
@@ -62,4 +66,10 @@ pub fn stdout_of(out: &std::process::Output) -> String {
 
 pub fn stderr_of(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The `grades.json` that `grade` wrote into `out`.
+pub fn read_grades(out: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(out.join("grades.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
 }

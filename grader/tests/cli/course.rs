@@ -17,6 +17,15 @@ fn verify_passes_on_a_consistent_course() {
     insta::assert_snapshot!(stdout_of(&out));
 }
 
+/// `verify` without the book: exit code 1 and `problem` among the problems it lists.
+fn verify_reports(course: &std::path::Path, problem: &str) {
+    grader(course)
+        .args(["verify", "--no-book", "--no-doctests"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(problem));
+}
+
 #[test]
 fn verify_fails_when_a_test_passes_on_the_stub() {
     let course = fixture_course();
@@ -26,13 +35,10 @@ fn verify_fails_when_a_test_passes_on_the_stub() {
         course.path().join("exercises/arith/src/mul.rs"),
     )
     .unwrap();
-    grader(course.path())
-        .args(["verify", "--no-book", "--no-doctests"])
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains(
-            "ch02_mul::multiplies_small_numbers passes on the stub",
-        ));
+    verify_reports(
+        course.path(),
+        "ch02_mul::multiplies_small_numbers passes on the stub",
+    );
 }
 
 #[test]
@@ -43,13 +49,10 @@ fn verify_fails_when_stub_and_solution_signatures_differ() {
         "pub fn mul(a: u32, b: u64) -> u64 {\n    todo!(\"{a} {b}\")\n}\n",
     )
     .unwrap();
-    grader(course.path())
-        .args(["verify", "--no-book", "--no-doctests"])
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains(
-            "src/mul.rs: only the stub has `fn mul (a : u32 , b : u64) -> u64`",
-        ));
+    verify_reports(
+        course.path(),
+        "src/mul.rs: only the stub has `fn mul (a : u32 , b : u64) -> u64`",
+    );
 }
 
 #[test]

@@ -55,8 +55,7 @@ fn grading_scores_every_kind_of_submission_and_never_crashes() {
         "csv",
         std::fs::read_to_string(out.path().join("grades.csv")).unwrap()
     );
-    let json = std::fs::read_to_string(out.path().join("grades.json")).unwrap();
-    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let json = read_grades(out.path());
     insta::assert_json_snapshot!("json", json);
     for student in ["broken_lib", "compile_error", "hostile", "no_exercises"] {
         let md =
@@ -130,9 +129,7 @@ fn real_course_solutions_get_full_marks_and_stubs_get_zero() {
         .output()
         .unwrap();
     assert!(run.status.success(), "{}", stderr_of(&run));
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.path().join("grades.json")).unwrap())
-            .unwrap();
+    let json = read_grades(out.path());
     let students = json["students"].as_array().unwrap();
     let by_id = |id: &str| students.iter().find(|s| s["id"] == id).unwrap();
     let full = by_id("solutions_copy");
@@ -178,9 +175,7 @@ fn a_build_that_never_ends_is_stopped_and_reported() {
         .output()
         .unwrap();
     assert!(run.status.success(), "{}", stderr_of(&run));
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.path().join("grades.json")).unwrap())
-            .unwrap();
+    let json = read_grades(out.path());
     let student = &json["students"][0];
     assert_eq!(student["id"], "compiler_loop");
     assert_eq!(student["exercises"][0]["status"], "compile_error");

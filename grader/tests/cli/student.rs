@@ -133,7 +133,7 @@ fn watch_rechecks_after_a_save_and_quits_on_q() {
     let bin = assert_cmd::cargo::cargo_bin("grader");
     let mut child = std::process::Command::new(bin)
         .current_dir(course.path())
-        .env("CARGO_TARGET_DIR", repo_root().join("target/grader-tests"))
+        .env("CARGO_TARGET_DIR", course.path().join("target"))
         .args(["watch", "add", "--poll"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

@@ -76,6 +76,7 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))?;
     let work = course.work_dir();
+    let _lock = lock_work_dir(&work)?;
     let sandbox = Sandbox::new(course, work.join("sandbox"), work.join("target"))?;
     let started = Instant::now();
 
@@ -132,6 +133,18 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
         out.display()
     );
     Ok(book)
+}
+
+/// One `grade` at a time per course: runs share the sandbox and the warm target dir.
+fn lock_work_dir(work: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(work)
+        .with_context(|| format!("cannot create the grader's work folder {}", work.display()))?;
+    let file = std::fs::File::create(work.join("grade.lock"))?;
+    if file.try_lock().is_err() {
+        eprintln!("Another `grade` of this course is running; waiting for it to finish…");
+        file.lock()?;
+    }
+    Ok(file)
 }
 
 fn spinner(msg: &str) -> ProgressBar {

@@ -1,6 +1,12 @@
 //! The report: the text CPython writes to stderr before it aborts on a bad block, rendered from
 //! a [`DebugError`] (≈ `_PyObject_DebugDumpAddress`'s output and `_PyMem_DebugCheckAddress`'s
 //! fatal error; given: the same file serves the exercise and the solution).
+//!
+//! The API id is printed with C's `%c`, which writes the id byte as it is. For a live block that
+//! is `r`, `m` or `o`; for a freed block (a double free) it is 0xDD, a byte that is not text on
+//! its own. The report is a Rust `String`, so such a byte (anything that is not printable ASCII)
+//! is written as the escape `\xdd`, in both the dump and the fatal error line, instead of the
+//! character U+00DD that `char::from(0xDD)` would give.
 
 use super::{BlockDump, DEADBYTE, DebugError, DebugErrorKind, FORBIDDENBYTE, SST};
 
@@ -13,8 +19,8 @@ impl DebugError {
                 verified,
             } => format!(
                 "bad ID: Allocated using API '{}', verified using API '{}'",
-                char::from(allocated),
-                char::from(verified)
+                api_char(allocated),
+                api_char(verified)
             ),
             DebugErrorKind::BadLeadingPad => "bad leading pad byte".to_string(),
             DebugErrorKind::BadTrailingPad => "bad trailing pad byte".to_string(),
@@ -58,7 +64,7 @@ impl BlockDump {
         let mut s = format!(
             "Debug memory block at address p={}: API '{}'\n",
             addr(self.p),
-            char::from(self.api_id)
+            api_char(self.api_id)
         );
         s += &format!("    {} bytes originally requested\n", self.nbytes);
         s += &format!("    The {} pad bytes at p-{} are ", SST - 1, SST - 1);
@@ -101,6 +107,16 @@ impl BlockDump {
         }
         s += "\n";
         s
+    }
+}
+
+/// An API id byte as `%c` would show it: printable ASCII as itself, any other byte (such as
+/// the 0xDD of a freed block) as the escape `\xdd`.
+fn api_char(b: u8) -> String {
+    if b.is_ascii_graphic() || b == b' ' {
+        char::from(b).to_string()
+    } else {
+        format!("\\x{b:02x}")
     }
 }
 

@@ -223,6 +223,26 @@ fn a_wholly_free_arena_is_released_unless_it_is_the_last_usable_one() {
 }
 
 #[test]
+fn a_wholly_free_arena_is_kept_when_it_is_last_in_usable_arenas_even_beside_a_used_arena() {
+    // insert_to_freepool releases a wholly free arena only if `nextarena` is not null, i.e.
+    // if some arena follows it in usable_arenas. Not "unless it is the only arena": here a
+    // second arena exists and is in use, yet the free one is kept.
+    let mut a = Arenas::new(TestSource::aligned());
+    let arenas = fill(&mut a, 1); // arena 0: all 64 pools taken
+    take(&mut a);
+    take(&mut a); // arena 1: 62 free pools
+    for &p in &arenas[0] {
+        assert_ne!(give_back(&mut a, p), ArenaChange::Released);
+    }
+    // Arena 0 slid past arena 1 when it passed 62 free pools, so it ended last.
+    assert_eq!(a.usable_arenas(), vec![1, 0]);
+    assert_eq!(free_counts(&a), vec![62, 64]);
+    assert_eq!(a.narenas_currently_allocated(), 2);
+    assert_eq!(a.source().frees(), 0);
+    a.check().unwrap();
+}
+
+#[test]
 fn the_last_wholly_free_arena_is_kept_to_avoid_thrashing() {
     let mut a = Arenas::new(TestSource::aligned());
     let pools: Vec<_> = (0..4).map(|_| take(&mut a)).collect();

@@ -258,6 +258,42 @@ fn realloc_of_a_long_block_restores_both_ends_when_shrinking_and_growing() {
 }
 
 #[test]
+fn realloc_marks_the_old_header_trailer_and_64_bytes_at_each_end_dead() {
+    let mut d = pymalloc_debug();
+    let p = d.malloc(Api::Obj, 300); // 324 bytes: a 336-byte pymalloc block
+    let _keep_pool_used = d.malloc(Api::Obj, 300);
+    // SAFETY: p is live for the writes and the realloc. Afterwards its memory is a free block
+    // in a pool that is still used, inside an arena of the test source: mapped and readable.
+    unsafe {
+        for i in 0..300 {
+            p.add(i).write((i % 251) as u8);
+        }
+        let q = d.realloc(Api::Obj, p, 2000).unwrap();
+        assert!(
+            !d.inner().address_in_range(q),
+            "2024 bytes: the block moved to the raw layer"
+        );
+        let old = padded(p, 300);
+        // old[..8] is the size field, now pymalloc's free-list link: not checked.
+        assert!(
+            old[8..16 + 64].iter().all(|&b| b == DEADBYTE),
+            "id, leading pad, first 64 data bytes: {}",
+            hex(&old[..16 + 64])
+        );
+        assert!(
+            old[16 + 300 - 64..].iter().all(|&b| b == DEADBYTE),
+            "last 64 data bytes and the trailing pad: {}",
+            hex(&old[16 + 300 - 64..])
+        );
+        assert!(
+            (64..300 - 64).all(|i| old[16 + i] == (i % 251) as u8),
+            "the middle of the data is not erased"
+        );
+        assert_eq!(d.free(Api::Obj, q), Ok(()));
+    }
+}
+
+#[test]
 fn realloc_checks_the_block_first() {
     let mut d = pymalloc_debug();
     let p = d.malloc(Api::Mem, 8);

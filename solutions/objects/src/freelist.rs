@@ -16,8 +16,9 @@
 //! The methods of [`Runtime`] are spread over one file per idea, all `impl Runtime` blocks:
 //! - this file: the limits (`*_MAXFREELIST`, …) and the types, with `Runtime`'s fields;
 //! - `freelist/runtime.rs` (given): [`Runtime::new`], the queries the tests use
-//!   ([`Runtime::kind`], [`Runtime::freelist_len`], the counters …) and [`Runtime::dealloc`],
-//!   which calls the right `*_dealloc`;
+//!   ([`Runtime::kind`], [`Runtime::freelist_len`], the counters …), [`Runtime::dealloc`],
+//!   which calls the right `*_dealloc`, and [`Runtime::subclass_new`] with
+//!   [`Runtime::is_exact`]: instances of subclasses, which free lists must refuse;
 //! - `freelist/alloc.rs` (given): the helpers your code calls: `malloc` / `free`
 //!   (`PyObject_Malloc` / `PyObject_Free`), `gc_alloc` / `gc_del` (the same plus the gen-0
 //!   count), `park` (a dead object keeps its memory on a free list), `revive` (a parked object is
@@ -26,13 +27,16 @@
 //! - `freelist/free_lists.rs` (yours): the float, tuple, list and dict free lists, and the
 //!   collection that empties them.
 
+// The given files are the exercise crate's own: one copy of the given code.
+#[path = "../../../exercises/objects/src/freelist/alloc.rs"]
 mod alloc;
+#[path = "../../../exercises/objects/src/freelist/runtime.rs"]
 mod runtime;
 
 mod caches;
 mod free_lists;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 // ANCHOR: api
 /// `_PY_NSMALLNEGINTS`: the cache holds −5 …
@@ -99,7 +103,9 @@ pub enum FreeList {
     DictKeys,
 }
 
-/// One interpreter's objects, caches and free lists (3.11 keeps them per interpreter).
+/// The objects, caches and free lists of a process running one interpreter. In 3.11 the free
+/// lists are per interpreter; the small ints and the static strs are process-wide (in
+/// `_PyRuntime`), and so is the `interned` table.
 #[derive(Debug)]
 pub struct Runtime {
     /// Next fresh id.
@@ -120,7 +126,9 @@ pub struct Runtime {
     latin1: Vec<ObjId>,
     /// `_Py_SINGLETON(tuple_empty)`: the one `()`.
     empty_tuple: ObjId,
-    /// The `interned` dict behind `sys.intern`: text → the canonical object.
+    /// The `interned` dict behind `sys.intern`: text → the canonical object. In 3.11 there is
+    /// one for the whole process (`static PyObject *interned` in Objects/unicodeobject.c),
+    /// shared by every interpreter.
     interned: HashMap<String, ObjId>,
     /// The free lists. Each `Vec` is used as a stack: the last pushed is the first reused.
     float_free: Vec<ObjId>,
@@ -128,5 +136,8 @@ pub struct Runtime {
     list_free: Vec<ObjId>,
     dict_free: Vec<ObjId>,
     keys_free: Vec<ObjId>,
+    /// Instances of subclasses made by [`Runtime::subclass_new`] (`class F(float): pass`):
+    /// not of the exact type, so never put on a free list.
+    subclass_instances: HashSet<ObjId>,
 }
 // ANCHOR_END: api

@@ -1,73 +1,117 @@
 //! Does CPython agree with the exercise tests? Every expected number of the shared corpora
-//! (`exercises/objects/tests/chapters/corpus/`) is recomputed by `python3` running the scripts in
-//! `tests/cpython/`, and any difference fails with a list of what differs.
+//! (`exercises/objects/tests/chapters/corpus/`) is recomputed by CPython running the scripts in
+//! `tests/cpython/`, and any difference fails with a list of what differs. The free-list model
+//! (`objects::freelist`) is replayed against CPython's own free lists the same way.
 //!
-//! The expectations are for CPython 3.11: with another `python3` these tests print a note and
-//! pass without checking. `OBJECTS_PYTHON` overrides the interpreter (default `python3`);
-//! `OBJECTS_PYTHON38` names a 3.8 interpreter for the 3.8 growth sequence (default
-//! `python3.8`; skipped with a note if it cannot run).
+//! The expectations are for CPython 3.11, found as `python3` if that is 3.11, else
+//! `python3.11`, else `$(pyenv prefix 3.11)/bin/python3.11` (`OBJECTS_PYTHON` names it instead).
+//! A script that fails on 3.11 fails the test with its stderr. Without any 3.11 the tests fail
+//! too, unless `OBJECTS_ALLOW_NO_CPYTHON=1` is set (then they print a note and pass). The 3.8
+//! growth sequence uses `python3.8` or `$(pyenv prefix 3.8)/bin/python3.8` (`OBJECTS_PYTHON38`
+//! instead), and is skipped with a note when no 3.8 is installed.
 
 #[allow(dead_code)] // the Rust-side builders of the corpus are for the exercise tests
 #[path = "../../../exercises/objects/tests/chapters/corpus/mod.rs"]
 mod corpus;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use corpus::layout_cases::{APPEND_CAPACITIES, DICT_GROWTH, SIZE_CASES};
 use corpus::slots_cases::HIERARCHIES;
+use objects::freelist::{KeysSpec, Kind, ObjId, Runtime};
+
+/// True if `python` runs and says it is `version` ("3.11").
+fn reports_version(python: &Path, version: &str) -> bool {
+    Command::new(python)
+        .args(["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
+        .output()
+        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == version)
+}
+
+/// An interpreter for `version`, looked up as grader/src/doctest.rs `interpreter` does: the
+/// `env_var` override alone if it is set; else `python3` (only for the primary 3.11), then
+/// `pythonX.Y` on PATH, then pyenv's `X.Y` (a pyenv shim on PATH can exist and still fail).
+fn find_python(version: &str, env_var: &str) -> Option<PathBuf> {
+    if let Ok(exe) = std::env::var(env_var) {
+        let exe = PathBuf::from(exe);
+        return reports_version(&exe, version).then_some(exe);
+    }
+    let mut candidates = Vec::new();
+    if version == "3.11" {
+        candidates.push(PathBuf::from("python3"));
+    }
+    candidates.push(PathBuf::from(format!("python{version}")));
+    if let Ok(out) = Command::new("pyenv").args(["prefix", version]).output()
+        && out.status.success()
+    {
+        let prefix = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        candidates.push(Path::new(&prefix).join(format!("bin/python{version}")));
+    }
+    candidates.into_iter().find(|c| reports_version(c, version))
+}
+
+/// CPython 3.11, or `None` when it is absent and `OBJECTS_ALLOW_NO_CPYTHON=1` allows that.
+/// Panics when it is absent and not allowed.
+fn python311() -> Option<PathBuf> {
+    if let Some(exe) = find_python("3.11", "OBJECTS_PYTHON") {
+        return Some(exe);
+    }
+    let allowed = std::env::var("OBJECTS_ALLOW_NO_CPYTHON").is_ok_and(|v| v == "1");
+    assert!(
+        allowed,
+        "no CPython 3.11 found (tried $OBJECTS_PYTHON if set, else python3, python3.11 and \
+         `pyenv prefix 3.11`): install it (e.g. `pyenv install 3.11`), or set \
+         OBJECTS_ALLOW_NO_CPYTHON=1 to skip these checks"
+    );
+    eprintln!("note: no CPython 3.11 and OBJECTS_ALLOW_NO_CPYTHON=1: CPython check skipped");
+    None
+}
 
 /// Runs `tests/cpython/<script>` with `exe`, `input` on stdin. Returns the version line and the
-/// other lines, or `None` (with a note) when the interpreter cannot be started.
-fn run_python(exe: &str, script: &str, input: &str) -> Option<(String, Vec<String>)> {
+/// other lines. Panics, with the script's stderr, if it cannot run or fails.
+fn run_python(exe: &Path, script: &str, input: &str) -> (String, Vec<String>) {
     let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "cpython", script]
         .iter()
         .collect();
-    let child = Command::new(exe)
+    let mut child = Command::new(exe)
         .arg(&path)
         .env("PYTHONIOENCODING", "utf-8")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(child) => child,
-        Err(e) => {
-            eprintln!("note: cannot run {exe} ({e}); CPython check skipped");
-            return None;
-        }
-    };
-    child
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()));
+    // A script that dies early closes its stdin: its exit status and stderr, below, say why.
+    let _ = child
         .stdin
         .take()
         .expect("piped")
-        .write_all(input.as_bytes())
-        .expect("write to python");
+        .write_all(input.as_bytes());
     let out = child.wait_with_output().expect("python runs");
-    if !out.status.success() {
-        eprintln!(
-            "note: {exe} {script} failed ({}); CPython check skipped:\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        );
-        return None;
-    }
+    assert!(
+        out.status.success(),
+        "{} {script} failed ({}):\n{}",
+        exe.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).expect("python prints UTF-8");
     let mut lines = text.lines().map(str::to_owned);
     let version = lines.next().unwrap_or_default();
-    Some((version, lines.collect()))
+    (version, lines.collect())
 }
 
-/// The answers of a `want`-version interpreter, or `None` (with a note) for any other version.
-fn answers(exe: &str, want: &str, script: &str, input: &[String]) -> Option<Vec<String>> {
-    let (version, lines) = run_python(exe, script, &(input.join("\n") + "\n"))?;
-    if version != want {
-        eprintln!(
-            "note: {exe} is Python {version}, the corpus is for {want}; CPython check skipped"
-        );
-        return None;
-    }
+/// The answers of the `want`-version interpreter `exe` (found by [`find_python`]).
+fn answers(exe: &Path, want: &str, script: &str, input: &[String]) -> Vec<String> {
+    let (version, lines) = run_python(exe, script, &(input.join("\n") + "\n"));
+    assert_eq!(
+        version,
+        want,
+        "{} reports Python {version}, not {want}",
+        exe.display()
+    );
     assert_eq!(
         lines.len(),
         input.len(),
@@ -75,7 +119,12 @@ fn answers(exe: &str, want: &str, script: &str, input: &[String]) -> Option<Vec<
         lines.len(),
         input.len()
     );
-    Some(lines)
+    lines
+}
+
+/// The answers of CPython 3.11, or `None` if it is absent and that is allowed.
+fn answers_311(script: &str, input: &[String]) -> Option<Vec<String>> {
+    python311().map(|exe| answers(&exe, "3.11", script, input))
 }
 
 /// Fails with every (question, expected, CPython's answer) that differs.
@@ -96,10 +145,6 @@ fn assert_agree(what: &str, questions: &[String], expected: &[String], got: &[St
     println!("{} {what}: CPython agrees", questions.len());
 }
 
-fn python() -> String {
-    std::env::var("OBJECTS_PYTHON").unwrap_or_else(|_| "python3".to_owned())
-}
-
 #[test]
 fn getsizeof_corpus_matches_cpython_311() {
     let questions: Vec<String> = SIZE_CASES
@@ -107,7 +152,7 @@ fn getsizeof_corpus_matches_cpython_311() {
         .map(|c| format!("getsizeof({})", c.python))
         .collect();
     let expected: Vec<String> = SIZE_CASES.iter().map(|c| c.getsizeof.to_string()).collect();
-    if let Some(got) = answers(&python(), "3.11", "layout_corpus.py", &questions) {
+    if let Some(got) = answers_311("layout_corpus.py", &questions) {
         assert_agree(
             "sizes (layout_cases.rs SIZE_CASES)",
             &questions,
@@ -127,7 +172,7 @@ fn dict_growth_table_matches_cpython_311() {
         questions.push(format!("getsizeof(inserted_ints({n}))"));
         expected.push(int_keys.to_string());
     }
-    if let Some(got) = answers(&python(), "3.11", "layout_corpus.py", &questions) {
+    if let Some(got) = answers_311("layout_corpus.py", &questions) {
         assert_agree(
             "dict sizes (layout_cases.rs DICT_GROWTH)",
             &questions,
@@ -141,20 +186,29 @@ fn dict_growth_table_matches_cpython_311() {
 fn append_capacities_match_cpython_311_and_38() {
     for &(version, appends, caps) in APPEND_CAPACITIES {
         let exe = match version {
-            "3.11" => python(),
-            "3.8" => std::env::var("OBJECTS_PYTHON38").unwrap_or_else(|_| "python3.8".to_owned()),
+            "3.11" => python311(),
+            "3.8" => {
+                let found = find_python("3.8", "OBJECTS_PYTHON38");
+                if found.is_none() {
+                    eprintln!(
+                        "note: no CPython 3.8 (python3.8, `pyenv prefix 3.8`): \
+                         3.8 growth sequence not checked"
+                    );
+                }
+                found
+            }
             other => panic!("no interpreter known for {other}"),
         };
+        let Some(exe) = exe else { continue };
         let questions = vec![format!("capacities({appends})")];
         let expected = vec![format!("{caps:?}")];
-        if let Some(got) = answers(&exe, version, "layout_corpus.py", &questions) {
-            assert_agree(
-                &format!("{version} append capacities"),
-                &questions,
-                &expected,
-                &got,
-            );
-        }
+        let got = answers(&exe, version, "layout_corpus.py", &questions);
+        assert_agree(
+            &format!("{version} append capacities"),
+            &questions,
+            &expected,
+            &got,
+        );
     }
 }
 
@@ -197,7 +251,7 @@ fn slots_corpus_matches_cpython_311() {
         .iter()
         .map(|h| format!("{} | {}", h.name, h.expect))
         .collect();
-    if let Some(got) = answers(&python(), "3.11", "slots_corpus.py", &questions) {
+    if let Some(got) = answers_311("slots_corpus.py", &questions) {
         assert_agree(
             "class hierarchies (slots_cases.rs HIERARCHIES)",
             &questions,
@@ -227,4 +281,101 @@ fn corpora_are_big_and_unambiguous() {
     exprs.sort();
     exprs.dedup();
     assert_eq!(exprs.len(), SIZE_CASES.len(), "size cases are unique");
+}
+
+/// One experiment of the free-list check: how to make an object in CPython (an expression
+/// evaluated by `tests/cpython/freelist_limits.py`) and in the model, and how many to make, drop
+/// and make again.
+type Maker = (&'static str, fn(&mut Runtime) -> ObjId, usize);
+
+const fn keys(log2_size: u8, unicode: bool) -> Option<KeysSpec> {
+    Some(KeysSpec { log2_size, unicode })
+}
+
+/// The experiments: each limit (100 floats, 80 lists, 80 dicts and 80 keys objects, 2000 tuples
+/// per length), the 3.11 length-20 pile-up, keys objects that are never recycled, and
+/// subclass instances, which no free list takes.
+const MAKERS: &[Maker] = &[
+    ("float('1.5')", Runtime::float_new, 150),
+    ("[]", Runtime::list_new, 100),
+    ("[]", Runtime::list_new, 50),
+    ("{}", |rt| rt.dict_new(None), 100),
+    ("{'a': 1}", |rt| rt.dict_new(keys(3, true)), 100),
+    ("{1: 1}", |rt| rt.dict_new(keys(3, false)), 100),
+    (
+        "{'a': 1, 'b': 2, 'c': 3, 'd': 4, 'e': 5, 'f': 6}",
+        |rt| rt.dict_new(keys(4, true)),
+        100,
+    ),
+    ("tuple(range(2))", |rt| rt.tuple_new(2), 2100),
+    ("tuple(range(19))", |rt| rt.tuple_new(19), 100),
+    ("tuple(range(20))", |rt| rt.tuple_new(20), 2100),
+    ("tuple(range(21))", |rt| rt.tuple_new(21), 10),
+    ("()", |rt| rt.tuple_new(0), 10),
+    ("F(1.5)", |rt| rt.subclass_new(Kind::Float), 150),
+    ("T((1, 2))", |rt| rt.subclass_new(Kind::Tuple(2)), 100),
+    ("T()", |rt| rt.subclass_new(Kind::Tuple(0)), 10),
+    ("L()", |rt| rt.subclass_new(Kind::List), 100),
+    ("D()", |rt| rt.subclass_new(Kind::Dict(None)), 100),
+];
+
+/// The model's answer to `churn(expr, n)`: (blocks freed when the n objects die, blocks
+/// allocated to make n again), starting from empty free lists.
+fn model_churn(make: fn(&mut Runtime) -> ObjId, n: usize) -> String {
+    let mut rt = Runtime::new();
+    rt.collect(2);
+    let objs: Vec<ObjId> = (0..n).map(|_| make(&mut rt)).collect();
+    let frees = rt.frees();
+    objs.iter().for_each(|&o| rt.dealloc(o));
+    let freed = rt.frees() - frees;
+    let mallocs = rt.mallocs();
+    (0..n).for_each(|_| {
+        make(&mut rt);
+    });
+    format!("({freed}, {})", rt.mallocs() - mallocs)
+}
+
+/// The model's answer to `gen0_changes(n)`: the gen-0 count's change while n lists are made,
+/// dropped, and made again after a full collection.
+fn model_gen0_changes(n: usize) -> String {
+    let mut rt = Runtime::new();
+    rt.collect(2);
+    let count = |rt: &Runtime| rt.gen0_count() as i64;
+    let start = count(&rt);
+    let lists: Vec<ObjId> = (0..n).map(|_| rt.list_new()).collect();
+    let made = count(&rt);
+    lists.iter().for_each(|&l| rt.dealloc(l));
+    let dropped = count(&rt);
+    (0..n).for_each(|_| {
+        rt.list_new();
+    });
+    let remade = count(&rt);
+    format!(
+        "[{}, {}, {}]",
+        made - start,
+        dropped - made,
+        remade - dropped
+    )
+}
+
+#[test]
+fn free_list_model_matches_cpython_311() {
+    let mut questions = Vec::new();
+    let mut expected = Vec::new();
+    for &(python, make, n) in MAKERS {
+        questions.push(format!("churn({python:?}, {n})"));
+        expected.push(model_churn(make, n));
+    }
+    for n in [100, 50, 200] {
+        questions.push(format!("gen0_changes({n})"));
+        expected.push(model_gen0_changes(n));
+    }
+    if let Some(got) = answers_311("freelist_limits.py", &questions) {
+        assert_agree(
+            "free-list experiments (objects::freelist model)",
+            &questions,
+            &expected,
+            &got,
+        );
+    }
 }

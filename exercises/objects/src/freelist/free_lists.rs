@@ -15,11 +15,13 @@ impl Runtime {
         todo!("pop the float free list, else malloc")
     }
 
-    /// `_PyFloat_ExactDealloc`: push onto the free list unless it already holds
-    /// [`FLOAT_MAXFREELIST`]; then free the block instead.
+    /// `float_dealloc`: an exact float goes to `_PyFloat_ExactDealloc`, which pushes it onto the
+    /// free list unless that already holds [`FLOAT_MAXFREELIST`], and else frees the block. A
+    /// subclass instance (not [`Runtime::is_exact`]) goes to its type's `tp_free`,
+    /// `PyObject_GC_Del`, since class statements make GC types.
     pub fn float_dealloc(&mut self, id: ObjId) {
         // TODO
-        todo!("park the float on the free list unless 100 wait; then free it")
+        todo!("park an exact float unless 100 wait, else free it; a subclass instance: gc_del")
     }
 
     /// `PyTuple_New(len)`: `()` is the static singleton; otherwise `maybe_freelist_pop`, which in
@@ -29,13 +31,16 @@ impl Runtime {
         todo!("() is the singleton; pop the free list of this length if len < 20; else gc_alloc")
     }
 
-    /// `tupledealloc` → `maybe_freelist_push`: lengths 1 … 20 (`len - 1 < PyTuple_NFREELISTS`)
-    /// are kept, up to [`TUPLE_MAXFREELIST`] per length; otherwise `PyObject_GC_Del`. The push
-    /// accepts length 20 but the pop refuses it: 3.11's off-by-one (fixed in 3.12.5 and 3.13).
-    /// `()` is never freed.
+    /// `tupledealloc` → `maybe_freelist_push`: exact tuples of lengths 1 … 20
+    /// (`len - 1 < PyTuple_NFREELISTS`) are kept, up to [`TUPLE_MAXFREELIST`] per length;
+    /// otherwise `PyObject_GC_Del`. The push accepts length 20 but the pop refuses it: 3.11's
+    /// off-by-one (fixed in 3.12.5 and 3.13). The singleton `()` is never freed (an empty
+    /// instance of a tuple subclass is an ordinary object, and is).
     pub fn tuple_dealloc(&mut self, id: ObjId) {
         // TODO
-        todo!("() is never freed; push lengths 1..=20 while fewer than 2000 wait, else gc_del")
+        todo!(
+            "() is never freed; push exact lengths 1..=20 while fewer than 2000 wait, else gc_del"
+        )
     }
 
     /// `PyList_New`: reuse the last freed list header, else a GC allocation.
@@ -44,11 +49,11 @@ impl Runtime {
         todo!("pop the list free list, else gc_alloc")
     }
 
-    /// `list_dealloc`: keep the header if fewer than [`LIST_MAXFREELIST`] wait, else
-    /// `PyObject_GC_Del`.
+    /// `list_dealloc`: keep the header of an exact list if fewer than [`LIST_MAXFREELIST`]
+    /// wait, else `PyObject_GC_Del`.
     pub fn list_dealloc(&mut self, id: ObjId) {
         // TODO
-        todo!("park the header if fewer than 80 wait, else gc_del")
+        todo!("park an exact list's header if fewer than 80 wait, else gc_del")
     }
 
     /// A new dict (`new_keys_object` then `new_dict`). With `keys: Some(spec)` it first gets its
@@ -71,12 +76,12 @@ impl Runtime {
     }
 
     /// `dict_dealloc`: first its keys object (`free_keys_object`: kept if 8 slots, unicode and
-    /// fewer than 80 wait; else freed), then the dict itself (kept if fewer than 80 wait; else
-    /// `PyObject_GC_Del`).
+    /// fewer than 80 wait; else freed), then the dict itself (kept if it is an exact dict and
+    /// fewer than 80 wait; else `PyObject_GC_Del`).
     pub fn dict_dealloc(&mut self, id: ObjId) {
         // TODO
         todo!(
-            "release the keys object (keep it if 8-slot unicode and < 80 wait), then the dict (keep it if < 80 wait)"
+            "release the keys object (keep it if 8-slot unicode and < 80 wait), then the dict (keep it if exact and < 80 wait)"
         )
     }
 

@@ -2,7 +2,7 @@
 //! deallocator of the object's type (as `Py_DECREF` calls `tp_dealloc` when the count reaches
 //! zero).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use super::{FreeList, Kind, NSMALLNEGINTS, NSMALLPOSINTS, ObjId, Runtime, TUPLE_MAXSAVESIZE};
@@ -35,6 +35,7 @@ impl Runtime {
             list_free: Vec::new(),
             dict_free: Vec::new(),
             keys_free: Vec::new(),
+            subclass_instances: HashSet::new(),
         };
         rt.small_ints = (-NSMALLNEGINTS..NSMALLPOSINTS)
             .map(|v| rt.new_static(Kind::Int(v)))
@@ -87,6 +88,31 @@ impl Runtime {
         }
     }
 
+    /// False for an instance of a subclass (made by [`Runtime::subclass_new`]). CPython checks
+    /// the exact type before a push onto a free list (`PyFloat_CheckExact(op)`,
+    /// `Py_IS_TYPE(op, &PyTuple_Type)`, …); this is that check.
+    pub fn is_exact(&self, id: ObjId) -> bool {
+        !self.subclass_instances.contains(&id)
+    }
+
+    /// An instance of a class statement's subclass of float, tuple, list or dict (`class
+    /// F(float): pass`, then `F(2.5)`; `kind` is what it holds: `Float`, `Tuple(len)`, `List` or
+    /// an empty `Dict(None)`). The subclass's `tp_alloc` (`PyType_GenericAlloc`) makes it: a
+    /// fresh GC allocation, never taken from a free list, since every class statement makes a
+    /// GC type. Panics for other kinds (ints and strs have no free list here).
+    pub fn subclass_new(&mut self, kind: Kind) -> ObjId {
+        assert!(
+            matches!(
+                kind,
+                Kind::Float | Kind::Tuple(_) | Kind::List | Kind::Dict(None)
+            ),
+            "subclass_new makes floats, tuples, lists and empty dicts, not {kind:?}"
+        );
+        let id = self.gc_alloc(kind);
+        self.subclass_instances.insert(id);
+        id
+    }
+
     /// True if `id` is the object `sys.intern` hands out for its text.
     pub fn is_interned(&self, id: ObjId) -> bool {
         match self.live.get(&id) {
@@ -96,6 +122,7 @@ impl Runtime {
     }
 
     /// Runs the deallocator of `id`'s type, as `Py_DECREF` does when the count reaches zero.
+    /// A subclass instance runs its base's (`subtype_dealloc` calls the base's `tp_dealloc`).
     /// Panics if `id` is not live.
     pub fn dealloc(&mut self, id: ObjId) {
         match self.live.get(&id) {

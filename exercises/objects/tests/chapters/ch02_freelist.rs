@@ -118,6 +118,50 @@ fn interned_strs_are_mortal_in_311() {
 }
 
 #[test]
+fn freeing_a_duplicate_leaves_the_interned_original_in_the_table() {
+    let mut rt = Runtime::new();
+    let original = rt.str_new("config_key");
+    assert_eq!(rt.intern(original), original);
+    let duplicate = rt.str_new("config_key");
+    assert_eq!(rt.intern(duplicate), original);
+    rt.str_dealloc(duplicate);
+    assert!(
+        rt.is_interned(original),
+        "only the interned object itself leaves the table when it dies, not an equal str"
+    );
+    let later = rt.str_new("config_key");
+    assert_eq!(
+        rt.intern(later),
+        original,
+        "interning the same text again still gives the original"
+    );
+}
+
+#[test]
+fn deallocating_a_static_int_or_str_changes_nothing() {
+    let mut rt = Runtime::new();
+    let ints = [rt.long_from(-5), rt.long_from(0), rt.long_from(256)];
+    let strs = [rt.str_new(""), rt.str_new("a"), rt.str_new("\u{ff}")];
+    ints.iter().for_each(|&i| rt.long_dealloc(i));
+    strs.iter().for_each(|&s| rt.str_dealloc(s));
+    for id in ints.iter().chain(&strs) {
+        assert!(rt.is_live(*id), "{id} is a static singleton: it never dies");
+    }
+    assert_eq!(
+        rt.frees(),
+        0,
+        "statics are not heap blocks: nothing is freed"
+    );
+    assert_eq!(
+        rt.long_from(0),
+        ints[1],
+        "the cache still hands out the same 0"
+    );
+    assert_eq!(rt.str_new(""), strs[0]);
+    assert_eq!(rt.kind(strs[2]), Some(&Kind::Str("\u{ff}".to_owned())));
+}
+
+#[test]
 fn a_freed_float_is_the_next_float_last_in_first_out() {
     let mut rt = Runtime::new();
     let a = rt.float_new();
@@ -273,6 +317,33 @@ fn empty_dicts_share_the_empty_keys_and_80_dicts_are_kept() {
 }
 
 #[test]
+fn the_keys_free_list_also_stops_at_80() {
+    let mut rt = Runtime::new();
+    let dicts: Vec<ObjId> = (0..100).map(|_| rt.dict_new(Some(SMALL_UNICODE))).collect();
+    let keys: Vec<ObjId> = dicts.iter().filter_map(|&d| rt.dict_keys(d)).collect();
+    assert_eq!(keys.len(), 100, "each dict owns a keys object");
+    dicts.iter().for_each(|&d| rt.dict_dealloc(d));
+    assert_eq!(rt.freelist_len(FreeList::DictKeys), 80);
+    assert_eq!(rt.freelist_len(FreeList::Dict), 80);
+    assert_eq!(
+        rt.frees(),
+        40,
+        "20 keys objects and 20 dicts went back to the allocator"
+    );
+    let again: Vec<ObjId> = (0..100).map(|_| rt.dict_new(Some(SMALL_UNICODE))).collect();
+    let reused_keys = again
+        .iter()
+        .filter(|&&d| rt.dict_keys(d).is_some_and(|k| keys.contains(&k)))
+        .count();
+    assert_eq!(reused_keys, 80, "80 recycled keys objects, 20 new ones");
+    assert_eq!(
+        rt.mallocs(),
+        240,
+        "200 blocks at first, then 20 dicts and 20 keys"
+    );
+}
+
+#[test]
 fn reuse_skips_gc_alloc_so_the_gen0_count_barely_moves() {
     // CPython 3.11 (gccount.py): allocating 101 lists adds 101 to gc.get_count()[0] (one more is
     // the measurement's own tuple); freeing them subtracts only 21: 80 went to the free list.
@@ -288,6 +359,78 @@ fn reuse_skips_gc_alloc_so_the_gen0_count_barely_moves() {
     let again: Vec<ObjId> = (0..101).map(|_| rt.list_new()).collect();
     assert_eq!(rt.gen0_count(), 101, "80 reused for free, 21 new");
     assert_eq!(again.iter().filter(|l| lists.contains(l)).count(), 80);
+}
+
+#[test]
+fn every_collection_restarts_the_gen0_count() {
+    let mut rt = Runtime::new();
+    let lists: Vec<ObjId> = (0..5).map(|_| rt.list_new()).collect();
+    assert_eq!(rt.gen0_count(), 5);
+    rt.collect(0);
+    assert_eq!(rt.gen0_count(), 0, "gc.collect(0) restarts the count");
+    lists.iter().for_each(|&l| rt.list_dealloc(l));
+    assert_eq!(
+        rt.freelist_len(FreeList::List),
+        5,
+        "a young collection leaves the free lists alone"
+    );
+    for _ in 0..8 {
+        rt.list_new();
+    }
+    assert_eq!(
+        rt.gen0_count(),
+        3,
+        "5 reused lists cost nothing, 3 fresh ones count"
+    );
+    rt.collect(1);
+    assert_eq!(rt.gen0_count(), 0, "gc.collect(1) restarts it too");
+}
+
+#[test]
+fn subclass_instances_never_go_on_a_free_list() {
+    // class F(float), class T(tuple), class L(list), class D(dict): `PyFloat_CheckExact` and
+    // friends refuse them, and their type's tp_free is PyObject_GC_Del.
+    let mut rt = Runtime::new();
+    let exact = rt.float_new();
+    rt.float_dealloc(exact);
+    let sub_float = rt.subclass_new(Kind::Float);
+    assert_ne!(sub_float, exact, "tp_alloc never pops a free list");
+    assert!(!rt.is_exact(sub_float) && rt.is_exact(exact));
+    let kinds = [
+        Kind::Float,
+        Kind::Tuple(2),
+        Kind::Tuple(0),
+        Kind::List,
+        Kind::Dict(None),
+    ];
+    let subs: Vec<ObjId> = kinds.iter().map(|k| rt.subclass_new(k.clone())).collect();
+    assert_eq!(
+        rt.gen0_count(),
+        6,
+        "each subclass instance is a GC allocation"
+    );
+    let frees = rt.frees();
+    rt.dealloc(sub_float);
+    subs.iter().for_each(|&s| rt.dealloc(s));
+    for (id, kind) in subs.iter().zip(&kinds) {
+        assert!(!rt.is_live(*id), "the {kind:?} subclass instance is freed");
+    }
+    assert!(!rt.is_live(sub_float));
+    assert_eq!(rt.frees(), frees + 6, "all six go back to the allocator");
+    assert_eq!(rt.gen0_count(), 0, "through PyObject_GC_Del");
+    assert_eq!(
+        rt.freelist_len(FreeList::Float),
+        1,
+        "only the exact float waits"
+    );
+    for list in [FreeList::Tuple(2), FreeList::List, FreeList::Dict] {
+        assert_eq!(
+            rt.freelist_len(list),
+            0,
+            "{list:?}: subclass instances are refused"
+        );
+    }
+    assert_eq!(rt.float_new(), exact, "the exact float is still reused");
 }
 
 #[test]

@@ -18,11 +18,15 @@ impl Runtime {
         }
     }
 
-    /// `_PyFloat_ExactDealloc`: push onto the free list unless it already holds
-    /// [`FLOAT_MAXFREELIST`]; then free the block instead.
+    /// `float_dealloc`: an exact float goes to `_PyFloat_ExactDealloc`, which pushes it onto the
+    /// free list unless that already holds [`FLOAT_MAXFREELIST`], and else frees the block. A
+    /// subclass instance (not [`Runtime::is_exact`]) goes to its type's `tp_free`,
+    /// `PyObject_GC_Del`, since class statements make GC types.
     pub fn float_dealloc(&mut self, id: ObjId) {
         // TODO
-        if self.float_free.len() >= FLOAT_MAXFREELIST {
+        if !self.is_exact(id) {
+            self.gc_del(id);
+        } else if self.float_free.len() >= FLOAT_MAXFREELIST {
             self.free(id);
         } else {
             self.park(id);
@@ -45,22 +49,26 @@ impl Runtime {
         self.gc_alloc(Kind::Tuple(len))
     }
 
-    /// `tupledealloc` → `maybe_freelist_push`: lengths 1 … 20 (`len - 1 < PyTuple_NFREELISTS`)
-    /// are kept, up to [`TUPLE_MAXFREELIST`] per length; otherwise `PyObject_GC_Del`. The push
-    /// accepts length 20 but the pop refuses it: 3.11's off-by-one (fixed in 3.12.5 and 3.13).
-    /// `()` is never freed.
+    /// `tupledealloc` → `maybe_freelist_push`: exact tuples of lengths 1 … 20
+    /// (`len - 1 < PyTuple_NFREELISTS`) are kept, up to [`TUPLE_MAXFREELIST`] per length;
+    /// otherwise `PyObject_GC_Del`. The push accepts length 20 but the pop refuses it: 3.11's
+    /// off-by-one (fixed in 3.12.5 and 3.13). The singleton `()` is never freed (an empty
+    /// instance of a tuple subclass is an ordinary object, and is).
     pub fn tuple_dealloc(&mut self, id: ObjId) {
         // TODO
         let Some(&Kind::Tuple(len)) = self.live.get(&id) else {
             panic!("{id} is not a live tuple");
         };
-        if len == 0 {
+        if id == self.empty_tuple {
             return;
         }
-        let index = len - 1;
-        if index < TUPLE_MAXSAVESIZE && self.tuple_free[index].len() < TUPLE_MAXFREELIST {
+        // The only exact tuple of length 0 is the singleton, so `len - 1` cannot underflow.
+        if self.is_exact(id)
+            && len - 1 < TUPLE_MAXSAVESIZE
+            && self.tuple_free[len - 1].len() < TUPLE_MAXFREELIST
+        {
             self.park(id);
-            self.tuple_free[index].push(id);
+            self.tuple_free[len - 1].push(id);
         } else {
             self.gc_del(id);
         }
@@ -75,11 +83,11 @@ impl Runtime {
         }
     }
 
-    /// `list_dealloc`: keep the header if fewer than [`LIST_MAXFREELIST`] wait, else
-    /// `PyObject_GC_Del`.
+    /// `list_dealloc`: keep the header of an exact list if fewer than [`LIST_MAXFREELIST`]
+    /// wait, else `PyObject_GC_Del`.
     pub fn list_dealloc(&mut self, id: ObjId) {
         // TODO
-        if self.list_free.len() < LIST_MAXFREELIST {
+        if self.is_exact(id) && self.list_free.len() < LIST_MAXFREELIST {
             self.park(id);
             self.list_free.push(id);
         } else {
@@ -117,8 +125,8 @@ impl Runtime {
     }
 
     /// `dict_dealloc`: first its keys object (`free_keys_object`: kept if 8 slots, unicode and
-    /// fewer than 80 wait; else freed), then the dict itself (kept if fewer than 80 wait; else
-    /// `PyObject_GC_Del`).
+    /// fewer than 80 wait; else freed), then the dict itself (kept if it is an exact dict and
+    /// fewer than 80 wait; else `PyObject_GC_Del`).
     pub fn dict_dealloc(&mut self, id: ObjId) {
         // TODO
         let Some(&Kind::Dict(keys)) = self.live.get(&id) else {
@@ -138,7 +146,7 @@ impl Runtime {
                 self.free(k);
             }
         }
-        if self.dict_free.len() < DICT_MAXFREELIST {
+        if self.is_exact(id) && self.dict_free.len() < DICT_MAXFREELIST {
             self.park(id);
             self.dict_free.push(id);
         } else {

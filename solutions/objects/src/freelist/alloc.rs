@@ -1,1 +1,0 @@
-../../../../exercises/objects/src/freelist/alloc.rs

@@ -1,1 +1,0 @@
-../../../../exercises/objects/src/slots/builtins.rs

@@ -36,6 +36,11 @@ pub enum Finalizer {
     /// to life. The program drops that reference later with [`GcHeap::decref`]
     /// (`survivors.clear()`).
     Resurrect,
+    /// `print("__del__", self.name, "inner gc.collect():", gc.collect())`: a collection asked
+    /// for while one may be running. Python evaluates the arguments first, so the nested
+    /// collection runs (and prints) before this line. During a collection `gc.collect()`
+    /// returns 0 at once (the `collecting` flag); on the refcount path it collects for real.
+    CollectInside,
     /// Prints like `Print`, then raises: `error` is the exception's last traceback line (`"ValueError: boom"`),
     /// `class` the class's name (for the report `<function C.__del__ at 0x…>`).
     Raise {
@@ -95,9 +100,16 @@ impl GcHeap {
             };
             line += &format!(" is_finalized: {flag}");
         }
+        if finalizer == Finalizer::CollectInside {
+            let n = self.collect(2).expect("generation 2 exists");
+            line += &format!(" inner gc.collect(): {n}");
+        }
         self.print(line);
         match finalizer {
-            Finalizer::None | Finalizer::Print | Finalizer::PrintIsFinalized => {}
+            Finalizer::None
+            | Finalizer::Print
+            | Finalizer::PrintIsFinalized
+            | Finalizer::CollectInside => {}
             Finalizer::Resurrect => self.incref(op),
             Finalizer::Raise { class, error } => self.write_unraisable(UnraisableHookArgs {
                 err_msg: "Exception ignored in".to_string(),

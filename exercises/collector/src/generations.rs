@@ -16,14 +16,13 @@
 //! (`long_lived_total`). That keeps the total cost linear in the number of objects.
 //!
 //! The given code that uses this module: `GcHeap::alloc` (the allocation trigger) and
-//! `cycles/collect.rs` (counters, promotion, `long_lived_*`, statistics, and the calls to the
-//! callback and debug functions below).
+//! `cycles/collect.rs` (counters, promotion, `long_lived_*`, statistics, the `DEBUG_STATS` start
+//! and done lines, and the calls to the callback and statistics functions below).
 
 // The `todo!()` bodies below do not use their parameters (or imports) yet.
 #![allow(unused_variables, unused_imports)]
 
 use std::fmt;
-use std::time::Duration;
 
 use crate::cycles::{GcHeap, ListId, NUM_GENERATIONS};
 
@@ -211,28 +210,18 @@ impl GcHeap {
         todo!("invoke_gc_callback")
     }
 
-    /// The `DEBUG_STATS` lines at the start of a collection (`gc_collect_main` and
-    /// `show_stats_each_generations`), printed with the sizes of the lists *before* merging:
+    /// `show_stats_each_generations`: with `DEBUG_STATS`, `gc_collect_main` prints
+    /// `gc: collecting generation 2...` and then calls this, which prints the sizes of the lists
+    /// (before the younger generations are merged) and of the permanent generation:
     /// ```text
-    /// gc: collecting generation 2...
     /// gc: objects in each generation: 10 0 11101
     /// gc: objects in permanent generation: 0
     /// ```
-    pub fn debug_stats_start(&mut self, generation: usize) {
-        // TODO: print the three start lines (sizes of the generation lists and of PERMANENT)
-        todo!("debug_stats_start: DEBUG_STATS start lines")
-    }
-
-    /// The `DEBUG_STATS` line at the end of a collection, `elapsed` in seconds with 4 decimals:
-    /// `gc: done, 10 unreachable, 0 uncollectable, 0.0010s elapsed`.
-    pub fn debug_stats_done(
-        &mut self,
-        unreachable: usize,
-        uncollectable: usize,
-        elapsed: Duration,
-    ) {
-        // TODO: print the done line, elapsed seconds with 4 decimals
-        todo!("debug_stats_done: DEBUG_STATS done line")
+    /// (`gc_collect_main` prints the last line itself, at the end of the collection:
+    /// `gc: done, 10 unreachable, 0 uncollectable, 0.0010s elapsed`.)
+    pub fn show_stats_each_generations(&mut self) {
+        // TODO: print the two lines: the sizes of the three generation lists, then of ListId::PERMANENT
+        todo!("show_stats_each_generations: DEBUG_STATS size lines")
     }
 }
 // ANCHOR_END: api

@@ -16,7 +16,8 @@
 //!
 //! The data (declared in `cycles/heap.rs`): `self.info(op).weaklist` lists the weak references
 //! to `op`; a weak reference `wr` has `self.info(wr).weakref = Some(WeakRefData { referent,
-//! callback })`, which `self.weakref_data(wr)` reads. Use `info_mut` to change them.
+//! callback })`, which `self.weakref_data(wr)` reads; `self.basic_weakref(op)` finds `op`'s basic
+//! weak reference (`get_basic_refs`). Use `info_mut` to change them.
 
 // The `todo!()` bodies below do not use their parameters (or imports) yet.
 #![allow(unused_variables, unused_imports)]
@@ -28,6 +29,8 @@ use crate::cycles::{GcHead, GcHeap, ListId, ObjId};
 pub struct Callback {
     message: Box<str>,
     discard: bool,
+    /// A weak reference whose state the callback prints ([`Callback::print_cleared`]).
+    observe: Option<ObjId>,
 }
 
 impl Callback {
@@ -36,6 +39,22 @@ impl Callback {
         Callback {
             message: message.into(),
             discard: false,
+            observe: None,
+        }
+    }
+
+    /// `lambda wr: print(f"{message}: {name}() is None: {other() is None}")`, where `other` is
+    /// another weak reference and `{name}` its name (`wr(f)`): prints, for example,
+    /// `cb-e: wr(f)() is None: True`. It shows what a callback can see of the *other* weak
+    /// references at the moment it runs (CPython clears them all before calling any callback).
+    ///
+    /// The closure holds `other` strongly; this model does not count that reference, so the
+    /// program must keep `other` alive itself (hold the reference `new_weakref` returned). A weak
+    /// reference that was torn down anyway (`tp_clear`) reads as cleared.
+    pub fn print_cleared(message: &str, other: ObjId) -> Callback {
+        Callback {
+            observe: Some(other),
+            ..Callback::print(message)
         }
     }
 
@@ -63,7 +82,17 @@ pub(crate) struct WeakRefData {
 impl GcHeap {
     /// `handle_callback`: calls `callback(wr)`.
     pub fn handle_callback(&mut self, wr: ObjId, callback: &Callback) {
-        self.print(callback.message.to_string());
+        let mut line = callback.message.to_string();
+        if let Some(other) = callback.observe {
+            let cleared = self
+                .info(other)
+                .weakref
+                .as_ref()
+                .is_none_or(|d| d.referent.is_none());
+            let answer = if cleared { "True" } else { "False" };
+            line += &format!(": {}() is None: {answer}", self.name(other));
+        }
+        self.print(line);
         if callback.discard {
             self.decref(wr);
         }
@@ -77,6 +106,17 @@ impl GcHeap {
             .as_deref()
             .expect("not a weak reference")
     }
+
+    /// `get_basic_refs`: the referent's basic weak reference (the first of its `weaklist`, if
+    /// that one has no callback).
+    #[allow(dead_code)] // (the stub's code does not call it yet)
+    pub(crate) fn basic_weakref(&self, referent: ObjId) -> Option<ObjId> {
+        self.info(referent)
+            .weaklist
+            .first()
+            .copied()
+            .filter(|&wr| self.weakref_data(wr).callback.is_none())
+    }
 }
 
 // ANCHOR: api
@@ -88,8 +128,13 @@ impl GcHeap {
     /// first, then the ones with callbacks, **newest first** (`insert_head`/`insert_after`).
     /// Without a callback, an existing basic weak reference is shared: incref it and return it
     /// (`weakref.ref(o) is weakref.ref(o)` is `True`).
+    ///
+    /// Mind the order, as `weakref___new__` does: `alloc` may run an automatic collection
+    /// (chapter 13), which can clear and free the basic weak reference you looked up before it.
+    /// So look up the basic weak reference once to decide whether to share it, and **again
+    /// after** `alloc` to decide where the new one goes (`get_basic_refs` after `tp_alloc`).
     pub fn new_weakref(&mut self, referent: ObjId, callback: Option<Callback>) -> ObjId {
-        // TODO: share the basic weakref when there is no callback; else alloc one, fill its WeakRefData, insert it in the referent's weaklist at CPython's position
+        // TODO: share the basic weakref when there is no callback; else alloc one, fill its WeakRefData, look the basic weakref up again (alloc may have collected it) and insert the new one at CPython's position
         todo!("new_weakref: weakref___new__ (basic ref first, callback refs newest first)")
     }
 

@@ -12,9 +12,9 @@
 //! 3. `move_unreachable`: an object with `gc_refs > 0` is reachable, and so is everything it
 //!    references (transitively). Everything else is moved to the `unreachable` list.
 //!
-//! `collect_main` (given in `cycles/collect.rs`, a line-by-line copy of `gc_collect_main`)
-//! runs these phases and then frees the unreachable set with `delete_garbage`; `collect` is the
-//! `gc.collect(generation)` entry point in front of it.
+//! `collect_main` (given in `cycles/collect.rs`, which follows `gc_collect_main` phase by phase
+//! and lists where it differs) runs these phases and then frees the unreachable set with
+//! `delete_garbage`; `collect` is the `gc.collect(generation)` entry point in front of it.
 //!
 //! The lists are intrusive, circular and doubly linked, with a sentinel head, exactly like
 //! `PyGC_Head`'s `_gc_next`/`_gc_prev`, but with indices ([`Node`]) instead of pointers: moving an
@@ -27,6 +27,7 @@
 //! |heap, r| ...)` to visit the references `op` holds; `self.tp_clear(op)`; `incref`/`decref`.
 
 mod collect;
+mod dealloc;
 mod gc_head;
 mod heap;
 

@@ -16,11 +16,10 @@
 //! (`long_lived_total`). That keeps the total cost linear in the number of objects.
 //!
 //! The given code that uses this module: `GcHeap::alloc` (the allocation trigger) and
-//! `cycles/collect.rs` (counters, promotion, `long_lived_*`, statistics, and the calls to the
-//! callback and debug functions below).
+//! `cycles/collect.rs` (counters, promotion, `long_lived_*`, statistics, the `DEBUG_STATS` start
+//! and done lines, and the calls to the callback and statistics functions below).
 
 use std::fmt;
-use std::time::Duration;
 
 use crate::cycles::{GcHeap, ListId, NUM_GENERATIONS};
 
@@ -221,35 +220,22 @@ impl GcHeap {
         }
     }
 
-    /// The `DEBUG_STATS` lines at the start of a collection (`gc_collect_main` and
-    /// `show_stats_each_generations`), printed with the sizes of the lists *before* merging:
+    /// `show_stats_each_generations`: with `DEBUG_STATS`, `gc_collect_main` prints
+    /// `gc: collecting generation 2...` and then calls this, which prints the sizes of the lists
+    /// (before the younger generations are merged) and of the permanent generation:
     /// ```text
-    /// gc: collecting generation 2...
     /// gc: objects in each generation: 10 0 11101
     /// gc: objects in permanent generation: 0
     /// ```
-    pub fn debug_stats_start(&mut self, generation: usize) {
-        self.print(format!("gc: collecting generation {generation}..."));
+    /// (`gc_collect_main` prints the last line itself, at the end of the collection:
+    /// `gc: done, 10 unreachable, 0 uncollectable, 0.0010s elapsed`.)
+    pub fn show_stats_each_generations(&mut self) {
         let sizes: String = (0..NUM_GENERATIONS)
             .map(|i| format!(" {}", self.gc_list_size(ListId::generation(i))))
             .collect();
         self.print(format!("gc: objects in each generation:{sizes}"));
         let permanent = self.gc_list_size(ListId::PERMANENT);
         self.print(format!("gc: objects in permanent generation: {permanent}"));
-    }
-
-    /// The `DEBUG_STATS` line at the end of a collection, `elapsed` in seconds with 4 decimals:
-    /// `gc: done, 10 unreachable, 0 uncollectable, 0.0010s elapsed`.
-    pub fn debug_stats_done(
-        &mut self,
-        unreachable: usize,
-        uncollectable: usize,
-        elapsed: Duration,
-    ) {
-        self.print(format!(
-            "gc: done, {unreachable} unreachable, {uncollectable} uncollectable, {:.4}s elapsed",
-            elapsed.as_secs_f64()
-        ));
     }
 }
 // ANCHOR_END: api

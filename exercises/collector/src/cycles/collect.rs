@@ -1,10 +1,16 @@
 //! `gc_collect_main`, phase by phase (given code: read it beside CPython 3.11's
-//! `Modules/gcmodule.c`). The phases it calls are yours, chapter by chapter.
+//! `Modules/gcmodule.c`). The phases it calls are yours, chapter by chapter. The numbered
+//! comments follow CPython's order; where this model differs, the comment says so:
 //!
-//! One difference: CPython calls every phase on every collection. Here the phases of later
-//! chapters (weak references, finalizers, legacy finalizers) run only when the unreachable set
-//! contains an object that needs them. Without such objects CPython's phases find nothing to
-//! do, so the result is the same, and chapter 5 works before chapters 6 and 7 are written.
+//! - CPython calls every phase on every collection. Here the phases of later chapters (weak
+//!   references, finalizers, legacy finalizers) run only when the unreachable set contains an
+//!   object that needs them. Without such objects CPython's phases find nothing to do, so the
+//!   result is the same, and chapter 5 works before chapters 6 and 7 are written.
+//! - CPython clears the UNREACHABLE bits inside `move_legacy_finalizers`; here
+//!   `clear_unreachable_mask` does it first, for every collection.
+//! - What the model has no objects for is left out: `untrack_tuples`, `untrack_dicts`,
+//!   `clear_freelists`, and the `DEBUG_COLLECTABLE`/`DEBUG_UNCOLLECTABLE`/`DEBUG_SAVEALL` flags.
+//!   `DEBUG_STATS` prints to the heap's log, not to stderr.
 
 use std::time::Instant;
 
@@ -57,7 +63,8 @@ impl GcHeap {
         let mut m = 0; // objects collected
         // 1. DEBUG_STATS: the start lines and the clock.
         let t1 = if self.debug & DEBUG_STATS != 0 {
-            self.debug_stats_start(generation);
+            self.print(format!("gc: collecting generation {generation}..."));
+            self.show_stats_each_generations();
             Some(Instant::now())
         } else {
             None
@@ -135,7 +142,12 @@ impl GcHeap {
         // 13. Count the uncollectable objects (DEBUG_UNCOLLECTABLE printing: not modelled).
         let n = self.gc_list_size(finalizers);
         if let Some(t1) = t1 {
-            self.debug_stats_done(n + m, n, t1.elapsed());
+            let d = t1.elapsed().as_secs_f64();
+            let done = format!(
+                "gc: done, {} unreachable, {n} uncollectable, {d:.4}s elapsed",
+                n + m
+            );
+            self.print(done);
         }
 
         // 14. Uncollectable objects go to gc.garbage, and their list to `old`.

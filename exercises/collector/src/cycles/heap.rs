@@ -7,7 +7,8 @@
 //!
 //! The chapters add behaviour to `GcHeap` in their own files: `cycles.rs` (gc lists and the
 //! unreachable set), `weakref.rs`, `finalize.rs` and `generations.rs`. All the state they need
-//! is declared here, so that each chapter's file holds only that chapter's code.
+//! is declared here, so that each chapter's file holds only that chapter's code. What happens
+//! when a count reaches zero (`subtype_dealloc`) is in `cycles/dealloc.rs`.
 
 use crate::finalize::{Finalizer, UnraisableHook};
 use crate::generations::{GcCallback, GenStats};
@@ -366,66 +367,6 @@ impl GcHeap {
         let refs = std::mem::take(&mut self.obj_mut(op).refs);
         for r in refs {
             self.decref(r);
-        }
-    }
-
-    /// The deallocation cascade after `op`'s count reached zero. CPython recurses
-    /// (`Py_DECREF` → `tp_dealloc` → `Py_DECREF` ...); we keep the references still to drop on
-    /// a stack, which gives the same depth-first order without using the machine stack.
-    fn dealloc(&mut self, op: ObjId) {
-        let mut pending = Vec::new();
-        self.subtype_dealloc(op, &mut pending);
-        while let Some(r) = pending.pop() {
-            let o = self.obj_mut(r);
-            assert!(o.refcnt > 0, "decref below zero");
-            o.refcnt -= 1;
-            if o.refcnt == 0 {
-                self.subtype_dealloc(r, &mut pending);
-            }
-        }
-    }
-
-    /// One object's `tp_dealloc`, in the order of `subtype_dealloc` (Objects/typeobject.c):
-    /// untrack; finalizer (which may resurrect); clear weak references and call their
-    /// callbacks; legacy `tp_del`; drop the references held; free. The references to drop are
-    /// pushed on `pending` (last first, so that they are popped in order).
-    fn subtype_dealloc(&mut self, op: ObjId, pending: &mut Vec<ObjId>) {
-        self.untrack(op);
-        let info = self.info(op);
-        let (finalizer, weakrefs, weakref, legacy) = (
-            info.finalizer != Finalizer::None,
-            !info.weaklist.is_empty(),
-            info.weakref.is_some(),
-            info.legacy_del,
-        );
-        if finalizer {
-            // The object is tracked again while its finalizer runs, as in CPython.
-            self.track(op);
-            if self.call_finalizer_from_dealloc(op) {
-                return; // resurrected: it stays tracked (in generation 0) and alive
-            }
-            self.untrack(op);
-        }
-        if weakrefs {
-            self.clear_weakrefs(op);
-        }
-        if weakref {
-            // weakref_dealloc: detach from the referent and drop the callback.
-            self.clear_weakref(op);
-            self.info_mut(op).weakref = None;
-        }
-        if legacy {
-            // slot_tp_del calls the class's `__tp_del__` (the object cannot resurrect here).
-            let line = format!("__tp_del__ {}", self.name(op));
-            self.print(line);
-        }
-        let o = self.obj_mut(op);
-        let refs = std::mem::take(&mut o.refs);
-        o.alive = false;
-        pending.extend(refs.into_iter().rev());
-        // PyObject_GC_Del
-        if self.generations[0].count > 0 {
-            self.generations[0].count -= 1;
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Chapter 5, "Cycles": gc lists and the unreachable set (`collector::cycles`).
 
 use collector::cycles::{GcError, GcHead, GcHeap, ListId, ObjId};
-use proptest::prelude::*;
+
+use crate::ch04_refcount::deadline::{GENEROUS, within};
 
 /// The scenario-file reader, shared by every chapter module of the collector (declared once).
 #[path = "scenario.rs"]
@@ -80,6 +81,27 @@ fn merge_splices_a_whole_list_in_order_and_empties_the_source() {
     // The emptied list is usable again.
     let e = heap.alloc("e");
     assert_eq!(heap.list_ids(ListId::GEN0), [e]);
+}
+
+#[test]
+fn merge_takes_constant_time_whatever_the_lengths() {
+    // 100 000 objects go back and forth between two lists 100 000 times. Splicing (four links
+    // per merge) takes milliseconds; moving the objects one by one would take 10^10 steps.
+    const N: usize = 100_000;
+    let what = "gc_list_merge must be O(1): 100 000 merges of a 100 000-object list";
+    within(GENEROUS, what, || {
+        let mut heap = GcHeap::new();
+        let ids: Vec<ObjId> = (0..N).map(|_| heap.alloc("")).collect();
+        for _ in 0..N / 2 {
+            heap.gc_list_merge(ListId::GEN0, ListId::GEN1);
+            heap.gc_list_merge(ListId::GEN1, ListId::GEN0);
+        }
+        assert!(heap.gc_list_is_empty(ListId::GEN1));
+        assert!(
+            heap.list_ids(ListId::GEN0) == ids,
+            "after an even number of merges every object is back, in its order"
+        );
+    });
 }
 
 #[test]
@@ -302,91 +324,5 @@ fn collect_rejects_a_generation_that_does_not_exist() {
     assert_eq!(heap.list_ids(ListId::GEN1), [a]);
 }
 
-/// The objects reachable from `roots` following `edges`, by a plain graph search.
-fn mark_from(
-    roots: impl IntoIterator<Item = usize>,
-    n: usize,
-    edges: &[(usize, usize)],
-) -> Vec<bool> {
-    let mut marked = vec![false; n];
-    let mut stack: Vec<usize> = roots.into_iter().collect();
-    while let Some(i) = stack.pop() {
-        if !marked[i] {
-            marked[i] = true;
-            stack.extend(edges.iter().filter(|e| e.0 == i).map(|e| e.1));
-        }
-    }
-    marked
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
-
-    /// Random graphs: `old` objects are allocated and survive one collect(0) (they move to
-    /// generation 1), then the others are allocated, random references are added, and the
-    /// program drops its variables to the objects not in `keep`. The collector knows no roots,
-    /// but its result must match a mark-from-roots oracle:
-    /// - collect(0) frees exactly the young objects unreachable from the kept objects and from
-    ///   every older object (older generations count as roots);
-    /// - collect(2) frees exactly the objects unreachable from the kept ones;
-    /// - no reachable object is freed, and each keeps its references.
-    #[test]
-    fn collect_frees_exactly_what_the_roots_do_not_reach(
-        n in 1usize..20,
-        old in 0usize..20,
-        edges in proptest::collection::vec((0usize..20, 0usize..20), 0..50),
-        keep in proptest::collection::vec(any::<bool>(), 20),
-    ) {
-        let old = old.min(n);
-        let edges: Vec<(usize, usize)> = edges.into_iter().filter(|&(f, t)| f < n && t < n).collect();
-        let mut heap = GcHeap::new();
-        let mut ids: Vec<ObjId> = (0..old).map(|i| heap.alloc(&format!("o{i}"))).collect();
-        heap.collect(0).unwrap();
-        ids.extend((old..n).map(|i| heap.alloc(&format!("o{i}"))));
-        for &(f, t) in &edges {
-            heap.link(ids[f], ids[t]);
-        }
-        for i in 0..n {
-            if !keep[i] {
-                heap.decref(ids[i]);
-            }
-        }
-        let roots: Vec<usize> = (0..n).filter(|&i| keep[i]).collect();
-        let reachable = mark_from(roots.iter().copied(), n, &edges);
-        let alive: Vec<bool> = ids.iter().map(|&op| heap.is_alive(op)).collect();
-        for i in 0..n {
-            prop_assert!(alive[i] || !reachable[i], "refcounting freed reachable o{}", i);
-        }
-
-        // Young collection: older live objects are roots too. It frees the young objects they
-        // do not reach; reference counting then frees whatever only those held (maybe old
-        // objects too).
-        let young_roots = mark_from(
-            roots.iter().copied().chain((0..old).filter(|&i| alive[i])), n, &edges);
-        let unreachable: Vec<usize> = (old..n).filter(|&i| alive[i] && !young_roots[i]).collect();
-        prop_assert_eq!(heap.collect(0).unwrap(), unreachable.len());
-        let mut alive_after: Vec<bool> = (0..n).map(|i| alive[i] && !unreachable.contains(&i)).collect();
-        while let Some(i) = (0..n).find(|&i| {
-            alive_after[i] && !keep[i] && !edges.iter().any(|&(f, t)| t == i && alive_after[f])
-        }) {
-            alive_after[i] = false;
-        }
-        for i in 0..n {
-            prop_assert_eq!(heap.is_alive(ids[i]), alive_after[i], "o{} after collect(0)", i);
-            prop_assert!(alive_after[i] || !reachable[i], "collect(0) freed reachable o{}", i);
-        }
-
-        // Full collection: exactly the reachable objects remain, their references intact.
-        let alive_now = (0..n).filter(|&i| heap.is_alive(ids[i])).count();
-        let reachable_count = reachable.iter().filter(|&&r| r).count();
-        prop_assert_eq!(heap.collect(2).unwrap(), alive_now - reachable_count);
-        for i in 0..n {
-            prop_assert_eq!(heap.is_alive(ids[i]), reachable[i], "o{} after collect(2)", i);
-            if reachable[i] {
-                let expected: Vec<ObjId> =
-                    edges.iter().filter(|e| e.0 == i).map(|e| ids[e.1]).collect();
-                prop_assert_eq!(heap.referents(ids[i]), &expected[..]);
-            }
-        }
-    }
-}
+// The property test (random graphs against a mark-from-the-roots oracle) lives in its own file.
+mod oracle;

@@ -58,6 +58,11 @@ fn basic_weakrefs_are_shared_but_callback_weakrefs_are_not() {
     assert_ne!(c1, c2);
     assert_ne!(c1, r1);
     assert_eq!(heap.getweakrefcount(a), 3);
+    assert_eq!(
+        heap.new_weakref(a, None),
+        r1,
+        "the basic weakref stays first in the list, before the callback ones"
+    );
     // A basic weakref created after callback ones is still shared from then on.
     let b = heap.alloc("b");
     let cb = heap.new_weakref(b, Some(Callback::print("cb")));
@@ -133,6 +138,32 @@ fn gc_clears_all_weakrefs_before_calling_any_callback() {
         assert_eq!(heap.weakref_get(wr), None);
     }
     assert!(!heap.is_alive(e) && !heap.is_alive(f));
+}
+
+#[test]
+fn callbacks_run_only_once_every_weakref_is_cleared() {
+    // Each callback prints whether *another* weak reference is already cleared. Clearing and
+    // calling back one weakref (or one object) at a time would print False somewhere.
+    let mut heap = GcHeap::new();
+    let mut out = vec!["refcount path:".to_string()];
+    let d = heap.alloc("d");
+    let basic = heap.new_weakref(d, None);
+    let first = heap.new_weakref(d, Some(Callback::print_cleared("cb-first", basic)));
+    // Newest first: this callback runs before `first` is reached in the list.
+    let _second = heap.new_weakref(d, Some(Callback::print_cleared("cb-second", first)));
+    heap.decref(d);
+    out.extend(heap.take_log());
+
+    out.push("GC path:".to_string());
+    let (e, f) = garbage_pair(&mut heap, "e", "f");
+    let wf = heap.new_weakref(f, Some(Callback::print("cb-f")));
+    // e comes first in the unreachable list: its callback runs before f is reached.
+    let we = heap.new_weakref(e, Some(Callback::print_cleared("cb-e", wf)));
+    let _wf2 = heap.new_weakref(f, Some(Callback::print_cleared("cb-f2", we)));
+    drop_all(&mut heap, &[e, f]);
+    heap.collect(2).unwrap();
+    out.extend(heap.take_log());
+    insta::assert_snapshot!(out.join("\n"));
 }
 
 #[test]

@@ -174,6 +174,32 @@ fn the_gc_sets_finalized_before_calling_del() {
 }
 
 #[test]
+fn gc_collect_inside_del_returns_0_during_a_collection() {
+    let expected = scenario::expected_output(include_str!("../scenarios/collect_in_del.py"));
+    let mut heap = GcHeap::new();
+    let mut out = vec!["GC path:".to_string()];
+    let a = with_del(&mut heap, "a", Finalizer::CollectInside);
+    let b = with_del(&mut heap, "b", Finalizer::CollectInside);
+    heap.link(a, b);
+    heap.link(b, a);
+    drop_all(&mut heap, &[a, b]);
+    let n = heap.collect(2).unwrap();
+    out.extend(heap.take_log());
+    out.push(format!("outer gc.collect(): {n}"));
+    assert!(!heap.is_alive(a) && !heap.is_alive(b));
+
+    out.push("refcount path:".to_string());
+    let junk = heap.alloc("junk");
+    heap.link(junk, junk);
+    heap.decref(junk);
+    let x = with_del(&mut heap, "x", Finalizer::CollectInside);
+    heap.decref(x);
+    out.extend(heap.take_log());
+    assert_eq!(out, expected);
+    assert!(!heap.is_alive(junk) && !heap.is_alive(x));
+}
+
+#[test]
 fn finalize_garbage_runs_each_finalizer_once_and_keeps_the_order() {
     let mut heap = GcHeap::new();
     let p = with_del(&mut heap, "p", Finalizer::Print);
@@ -333,3 +359,7 @@ fn legacy_finalizers_keep_their_weakrefs_and_everything_they_reach() {
     assert_eq!(heap.refcnt(legacy), 2, "gc.garbage holds a reference");
     assert_eq!(heap.list_names(ListId::GEN2), "wr(leaf) legacy mid leaf");
 }
+
+// The property test (random garbage with finalizers and weakrefs against an oracle) lives in
+// its own file.
+mod oracle;

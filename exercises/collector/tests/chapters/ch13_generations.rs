@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use collector::cycles::{GcHeap, ListId, ObjId};
 use collector::generations::{DEBUG_STATS, GcInfo, Phase};
+use collector::weakref::Callback;
 
 use crate::ch05_cycles::scenario;
 
@@ -177,6 +178,61 @@ fn the_25_percent_rule_postpones_full_collections() {
 }
 
 #[test]
+fn the_25_percent_rule_divides_like_c_and_skips_only_below_a_quarter() {
+    // long_lived_total = 10, not a multiple of 4: 10 / 4 is 2 in C's integer division (2.5 as
+    // a float). Generation 2 is due by the counts; it is skipped only while
+    // long_lived_pending < 2. At exactly 2 the full collection runs.
+    for (promoted, expected) in [(1, 0), (2, 2)] {
+        let mut heap = GcHeap::new();
+        let _old: Vec<ObjId> = (0..10).map(|_| heap.alloc("old")).collect();
+        heap.collect(2).unwrap(); // long_lived_total = 10
+        let _new: Vec<ObjId> = (0..promoted).map(|_| heap.alloc("new")).collect();
+        heap.collect(1).unwrap(); // long_lived_pending = promoted, count 2 = 1
+        heap.set_threshold(1, Some(100), Some(0));
+        heap.enable();
+        let gens = record_generations(&mut heap);
+        heap.alloc("x");
+        heap.alloc("y"); // count 0 = 2 > 1: an automatic collection
+        assert_eq!(
+            *gens.borrow(),
+            [expected],
+            "long_lived_total 10, long_lived_pending {promoted}: collected generation"
+        );
+    }
+}
+
+#[test]
+fn an_automatic_collection_inside_new_weakref_can_free_the_basic_weakref() {
+    // `holder` <-> `other` is garbage, and `holder` has the only reference to t's basic weakref.
+    // Creating a callback weakref to t allocates; that allocation collects generation 0, which
+    // clears and frees the basic weakref. So new_weakref must look the basic weakref up again
+    // after allocating (weakref___new__ calls get_basic_refs again after tp_alloc).
+    let mut heap = GcHeap::new();
+    let t = heap.alloc("t");
+    let basic = heap.new_weakref(t, None);
+    let [holder, _other] = garbage_pair(&mut heap);
+    heap.link(holder, basic);
+    heap.decref(basic);
+    heap.set_threshold(1, None, None);
+    heap.enable();
+    let gens = record_generations(&mut heap);
+    let wr = heap.new_weakref(t, Some(Callback::print("callback")));
+    assert_eq!(*gens.borrow(), [0], "the weakref's allocation collected");
+    assert!(!heap.is_alive(basic), "the basic weakref was garbage");
+    assert_eq!(heap.getweakrefcount(t), 1);
+    assert_eq!(heap.weakref_get(wr), Some(t));
+    heap.disable();
+    let basic2 = heap.new_weakref(t, None);
+    assert_ne!(
+        basic2, wr,
+        "t has no basic weakref left to share: a new one"
+    );
+    assert_eq!(heap.new_weakref(t, None), basic2);
+    heap.decref(t);
+    assert_eq!(heap.take_log(), ["callback"]);
+}
+
+#[test]
 fn freeze_hides_objects_until_unfreeze() {
     let mut heap = GcHeap::new();
     let keep = heap.alloc("keep");
@@ -238,6 +294,21 @@ fn callbacks_see_start_and_stop_with_the_results() {
     assert_eq!(heap.collect(2), Ok(1));
     heap.clear_callbacks();
     heap.collect(2).unwrap();
+    insta::assert_snapshot!(log.borrow().join("\n"));
+}
+
+#[test]
+fn several_callbacks_are_called_in_order_for_each_phase() {
+    let mut heap = GcHeap::new();
+    let log: Rc<RefCell<Vec<String>>> = Rc::default();
+    for name in ["first", "second"] {
+        let sink = Rc::clone(&log);
+        heap.add_callback(Box::new(move |phase: Phase, info: &GcInfo| {
+            sink.borrow_mut().push(format!("{name} {phase} {info}"));
+        }));
+    }
+    garbage_pair(&mut heap);
+    assert_eq!(heap.collect(0), Ok(2));
     insta::assert_snapshot!(log.borrow().join("\n"));
 }
 

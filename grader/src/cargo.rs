@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use wait_timeout::ChildExt;
 
-use crate::runner::{capped_reader, kill_group};
+use crate::runner::{TestBinary, capped_reader, kill_group, list_tests};
 
 /// Compiler output kept per stream (a hostile build could print without end).
 const OUTPUT_CAP: usize = 16 * 1024 * 1024;
@@ -174,6 +174,32 @@ pub fn build_tests_within(
         errors: errors.join("\n\n"),
         files,
     })
+}
+
+/// A crate's test binary, built and listed: what every command needs before it runs tests.
+pub enum Listed {
+    /// The binary and the names of all its tests.
+    Ready(TestBinary, Vec<String>),
+    /// The crate does not compile (or its build timed out): the compiler's errors.
+    Failed(String),
+}
+
+/// Build `package`'s test binary (see [`build_tests`]) and list its tests. `crate_dir` is where
+/// the tests run (the exercise crate's folder: a solution crate runs the exercise's tests).
+pub fn build_and_list(
+    workspace: &Path,
+    package: &str,
+    target_dir: Option<&Path>,
+    crate_dir: PathBuf,
+) -> Result<Listed> {
+    match build_tests(workspace, package, target_dir)? {
+        Build::Built(path) => {
+            let bin = TestBinary { path, crate_dir };
+            let names = list_tests(&bin)?;
+            Ok(Listed::Ready(bin, names))
+        }
+        Build::Failed { errors, .. } | Build::TimedOut { errors } => Ok(Listed::Failed(errors)),
+    }
 }
 
 /// Shorten compiler output for a report: the first `max_lines` lines.

@@ -140,6 +140,16 @@ fn exit(ok: bool) -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let course = Course::open(cli.course.as_deref())?;
+    // A manifest that does not match the files would mislead a student (a test module that never
+    // runs, a file that is not there). `grade` checks it too, `verify` reports it as one of its
+    // rows, and `book`/`doctest` read only the book. The check reads exercises/ and book/src/,
+    // never solutions/, so it works in a student's copy of the course.
+    if matches!(
+        cli.command,
+        Command::List | Command::Check { .. } | Command::Watch { .. } | Command::Hint { .. }
+    ) {
+        course.manifest.ensure_valid(&course.root)?;
+    }
     match cli.command {
         Command::List => {
             print!("{}", student::list(&course));

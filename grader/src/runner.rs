@@ -205,7 +205,7 @@ fn classify(name: &str, status: std::process::ExitStatus, stdout: &str, stderr: 
         message,
     };
     if status.success() {
-        if stdout.contains("1 passed") {
+        if libtest_passed(name, stdout) {
             return run(Verdict::Passed, String::new());
         }
         return run(
@@ -225,6 +225,15 @@ fn classify(name: &str, status: std::process::ExitStatus, stdout: &str, stderr: 
         return run(Verdict::Crashed, why);
     }
     run(Verdict::Failed, failure_message(name, stdout))
+}
+
+/// Did libtest report exactly this test as passed? Both its verdict line and a summary of one
+/// passed test are required: exit 0 alone also means "no test matched the name". (The output
+/// comes from the student's process, so this is a consistency check, not a security one.)
+fn libtest_passed(name: &str, stdout: &str) -> bool {
+    let verdict = format!("test {name} ... ok");
+    let mut lines = stdout.lines().map(str::trim_end);
+    lines.any(|l| l == verdict) && lines.any(|l| l.starts_with("test result: ok. 1 passed;"))
 }
 
 fn signal_name(sig: i32) -> &'static str {
@@ -309,6 +318,24 @@ pub fn default_jobs() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pass_needs_the_tests_own_ok_line_and_the_summary() {
+        let ok = "\nrunning 1 test\ntest m::t ... ok\n\n\
+                  test result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 3 filtered out; \
+                  finished in 0.00s\n\n";
+        let exit0 = std::process::ExitStatus::from_raw(0);
+        assert_eq!(classify("m::t", exit0, ok, "").verdict, Verdict::Passed);
+        // Another test's name, a bare "1 passed" printed by the code, or no summary: not a pass.
+        assert_eq!(classify("m::u", exit0, ok, "").verdict, Verdict::Failed);
+        let forged = "running 0 tests\nI printed 1 passed\ntest result: ok. 0 passed;\n";
+        assert_eq!(classify("m::t", exit0, forged, "").verdict, Verdict::Failed);
+        let no_summary = "running 1 test\ntest m::t ... ok\n";
+        assert_eq!(
+            classify("m::t", exit0, no_summary, "").verdict,
+            Verdict::Failed
+        );
+    }
 
     #[test]
     fn failure_message_keeps_the_panic_and_drops_the_backtrace_note() {

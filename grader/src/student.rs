@@ -1,18 +1,17 @@
 //! The student's commands: `list`, `check`, `hint`, and the state they share.
 
 use std::collections::BTreeMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
-use crate::cargo::{Build, build_tests};
+use crate::cargo::{Listed, build_and_list};
 use crate::course::Course;
 use crate::manifest::Exercise;
 use crate::results::{ExerciseResult, Status, TestStatus, tests_of};
-use crate::runner::{Limits, TestBinary, default_jobs, list_tests, run_many};
+use crate::runner::{Limits, default_jobs, run_many};
 
 /// What the tool remembers between runs, in `.course-state.json` at the course root.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -33,7 +32,10 @@ pub struct ExerciseState {
 pub struct LastCheck {
     pub passed: bool,
     pub points: u32,
-    pub max: u32,
+    /// `None` until a check has built the crate and counted the tests.
+    pub max: Option<u32>,
+    /// [`files_hash`] of the exercise's files; a state file from an older tool whose hash
+    /// differs just makes the exercise `failing` until the next check.
     pub files_hash: u64,
 }
 
@@ -82,15 +84,37 @@ impl State {
     }
 }
 
+/// A hash of the exercise's files (names and contents), stored in `.course-state.json`. It must
+/// not change between Rust releases (std's `DefaultHasher` may), so it is FNV-1a.
 pub fn files_hash(course: &Course, ex: &Exercise) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = Fnv1a::default();
     for f in &ex.files {
-        f.hash(&mut h);
-        std::fs::read(course.crate_dir(&ex.krate).join(f))
-            .unwrap_or_default()
-            .hash(&mut h);
+        let bytes = std::fs::read(course.crate_dir(&ex.krate).join(f)).unwrap_or_default();
+        // Lengths first, so that moving bytes between a name and a content changes the hash.
+        h.write(&(f.len() as u64).to_le_bytes());
+        h.write(f.as_bytes());
+        h.write(&(bytes.len() as u64).to_le_bytes());
+        h.write(&bytes);
     }
-    h.finish()
+    h.0
+}
+
+/// 64-bit FNV-1a (http://www.isthe.com/chongo/tech/comp/fnv/): tiny, stable, good enough to
+/// notice an edited file.
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
 }
 
 /// `list`: every exercise with its status and points, a progress bar, and what to do next.
@@ -121,7 +145,10 @@ pub fn list(course: &Course) -> String {
             .exercises
             .get(&ex.id)
             .and_then(|s| s.last.as_ref())
-            .map_or("-".to_string(), |l| format!("{}/{}", l.points, l.max));
+            .map_or("-".to_string(), |l| match l.max {
+                Some(max) => format!("{}/{max}", l.points),
+                None => format!("{}/?", l.points),
+            });
         out.push_str(&format!(
             "{:>3}  {:<width$}  {status:<11}  {points:>7}  {}\n",
             i + 1,
@@ -203,11 +230,16 @@ pub fn check(course: &Course, id: Option<&str>, limits: Limits) -> Result<bool> 
     }
     let spinner = ProgressBar::new_spinner().with_message(format!("building {}…", ex.krate));
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let build = build_tests(&course.root, &ex.krate, None);
+    let built = build_and_list(&course.root, &ex.krate, None, course.crate_dir(&ex.krate));
     spinner.finish_and_clear();
     let hash = files_hash(course, ex);
-    let result = match build? {
-        Build::Failed { errors, .. } | Build::TimedOut { errors } => {
+    let previous_max = state
+        .exercises
+        .get(&ex.id)
+        .and_then(|s| s.last.as_ref())
+        .and_then(|l| l.max);
+    let (result, max) = match built? {
+        Listed::Failed(errors) => {
             println!("{errors}");
             println!(
                 "✗ {} does not compile (errors above). Fix them, then run `cargo course check {}` again.",
@@ -215,14 +247,11 @@ pub fn check(course: &Course, id: Option<&str>, limits: Limits) -> Result<bool> 
             );
             let mut r = ExerciseResult::unrun(ex, &[], Status::CompileError, "");
             r.compile_error = Some(errors);
-            r
+            // No test list without a build: `list` keeps showing the last known maximum.
+            (r, previous_max)
         }
-        Build::Built(path) => {
-            let bin = TestBinary {
-                path,
-                crate_dir: course.crate_dir(&ex.krate),
-            };
-            let names = tests_of(ex, &list_tests(&bin)?);
+        Listed::Ready(bin, all) => {
+            let names = tests_of(ex, &all);
             let bar = ProgressBar::new(names.len() as u64).with_style(
                 ProgressStyle::with_template("running tests [{bar:30}] {pos}/{len}")
                     .expect("valid template")
@@ -232,15 +261,16 @@ pub fn check(course: &Course, id: Option<&str>, limits: Limits) -> Result<bool> 
             bar.finish_and_clear();
             let r = ExerciseResult::scored(ex, &names, &runs);
             print!("{}", verdicts(&r));
-            r
+            let max = r.max;
+            (r, Some(max))
         }
     };
     let passed = result.status == Status::Passed;
     let entry = state.exercises.entry(ex.id.clone()).or_default();
-    entry.last = Some(crate::student::LastCheck {
+    entry.last = Some(LastCheck {
         passed,
         points: result.points,
-        max: result.max,
+        max,
         files_hash: hash,
     });
     state.save(course)?;
@@ -326,4 +356,22 @@ pub fn hint(course: &Course, id: &str) -> Result<String> {
     }
     state.save(course)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fnv1a;
+
+    #[test]
+    fn the_files_hash_is_fnv1a_and_so_stable_across_rust_releases() {
+        let hash = |bytes: &[u8]| {
+            let mut h = Fnv1a::default();
+            h.write(bytes);
+            h.0
+        };
+        // The published FNV-1a 64 test vectors.
+        assert_eq!(hash(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(hash(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(hash(b"foobar"), 0x8594_4171_f739_67e8);
+    }
 }

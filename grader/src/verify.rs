@@ -7,10 +7,10 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::book;
-use crate::cargo::{Build, build_tests, first_lines};
+use crate::cargo::{Listed, build_and_list, first_lines};
 use crate::course::Course;
 use crate::doctest;
-use crate::runner::{Limits, TestBinary, Verdict, default_jobs, list_tests, run_many};
+use crate::runner::{Limits, Verdict, default_jobs, run_many};
 use crate::signatures;
 
 /// One line of the verify table.
@@ -76,25 +76,23 @@ pub fn verify(course: &Course, opts: &Options, progress: &dyn Fn(&str)) -> Resul
                 let mut p: Vec<String> = runs
                     .iter()
                     .filter(|(_, v, _)| *v != Verdict::Passed)
-                    .map(|(n, v, msg)| format!("{n} {v:?} on the solution: {}", first_lines(msg, 6)))
+                    .map(|(n, v, msg)| {
+                        format!("{n} {v:?} on the solution: {}", first_lines(msg, 6))
+                    })
                     .collect();
-                for (n, _, _) in runs {
-                    let owners = m.exercises.iter().filter(|e| e.krate == krate && e.owns_test(n)).count();
-                    if owners == 0 {
-                        p.push(format!("{n} belongs to no exercise: add its module to exercises/course.toml"));
-                    }
-                }
-                for ex in m.exercises.iter().filter(|e| e.krate == krate) {
-                    let names: Vec<&String> = ex.weights.keys().chain(&ex.given).collect();
-                    for n in names {
-                        let full = format!("{}::{n}", ex.tests);
-                        if !runs.iter().any(|(r, _, _)| *r == full || r == n) {
-                            p.push(format!("exercise `{}` names test `{n}` in weights/given, but there is no such test", ex.id));
-                        }
-                    }
-                }
-                let passed = runs.iter().filter(|(_, v, _)| *v == Verdict::Passed).count();
-                Row::new(format!("{krate}: solutions pass"), format!("{passed}/{} tests", runs.len()), p)
+                // The same check `grade` makes before grading: tests no exercise owns,
+                // exercises that own no test, weights/given entries that name no test.
+                let names: Vec<String> = runs.iter().map(|r| r.0.clone()).collect();
+                p.extend(m.check_tests(&krate, &names).iter().map(|x| x.to_string()));
+                let passed = runs
+                    .iter()
+                    .filter(|(_, v, _)| *v == Verdict::Passed)
+                    .count();
+                Row::new(
+                    format!("{krate}: solutions pass"),
+                    format!("{passed}/{} tests", runs.len()),
+                    p,
+                )
             }
         });
         rows.push(match &stub {
@@ -175,20 +173,15 @@ fn run_all(
     krate: &str,
     limits: Limits,
 ) -> Result<Result<Runs, String>> {
-    let path = match build_tests(&course.root, package, None)? {
-        Build::Built(p) => p,
-        Build::Failed { errors, .. } | Build::TimedOut { errors } => {
+    let (bin, names) = match build_and_list(&course.root, package, None, course.crate_dir(krate))? {
+        Listed::Ready(bin, names) => (bin, names),
+        Listed::Failed(errors) => {
             return Ok(Err(format!(
                 "`{package}` does not compile:\n{}",
                 first_lines(&errors, 20)
             )));
         }
     };
-    let bin = TestBinary {
-        path,
-        crate_dir: course.crate_dir(krate),
-    };
-    let names = list_tests(&bin)?;
     let runs = run_many(&bin, &names, limits, default_jobs(), &|_| {});
     Ok(Ok(runs
         .into_iter()

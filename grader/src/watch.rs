@@ -24,6 +24,12 @@ enum Wake {
 }
 
 pub fn watch(course: &Course, id: Option<&str>, limits: Limits, poll: bool) -> Result<()> {
+    // Checked once here: inside the loop an error is only printed, and would repeat forever.
+    if let Some(id) = id
+        && course.manifest.find(id).is_none()
+    {
+        return Err(course.manifest.unknown_id_error(id));
+    }
     let exercises = course.root.join("exercises");
     let (tx, rx) = channel::<Wake>();
     // Manual fallback, always on: Enter re-checks, q quits.
@@ -76,7 +82,11 @@ pub fn watch(course: &Course, id: Option<&str>, limits: Limits, poll: bool) -> R
     loop {
         // Sources as they are when this check starts: a save during the check re-checks after.
         let checked_at = newest(&exercises);
-        let _ = student::check(course, id, limits);
+        // A failing build or test is reported by `check` itself; an error here is the tool's
+        // own (cargo missing, state not writable): say so, and keep watching.
+        if let Err(e) = student::check(course, id, limits) {
+            eprintln!("error: {e:#}");
+        }
         println!("\nWatching exercises/ for saves… (Enter: check again, q then Enter: quit)");
         loop {
             match wait(&rx) {

@@ -7,23 +7,26 @@
 //! into (their files are put back to the stub and the crate rebuilt), and a hang or crash costs
 //! only the test that hung or crashed.
 
+mod forbidden;
+mod isolate;
 mod report;
 mod sandbox;
 mod submission;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use crate::cargo::{Build, build_tests, build_tests_within, first_lines};
+use crate::cargo::{Listed, build_and_list, first_lines};
 use crate::course::Course;
 use crate::manifest::Exercise;
 use crate::results::{ExerciseResult, Status, tests_of};
-use crate::runner::{Limits, TestBinary, list_tests, run_many};
+use crate::runner::{Limits, TestBinary, run_many};
+use isolate::build_isolating;
 pub use report::summary_table;
 use sandbox::Sandbox;
 use submission::{Found, discover};
@@ -54,14 +57,7 @@ pub struct Options {
 
 /// Grade every submission in `submissions`, write the reports into `out`, return the gradebook.
 pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) -> Result<Gradebook> {
-    let problems = course.manifest.validate(&course.root);
-    if !problems.is_empty() {
-        let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        bail!(
-            "the course manifest has problems; fix them before grading:\n{}",
-            list.join("\n")
-        );
-    }
+    course.manifest.ensure_valid(&course.root)?;
     let (subs, ignored) = discover(submissions, out)?;
     for note in &ignored {
         eprintln!("note: {note}");
@@ -86,17 +82,16 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
     let spinner = spinner("building the pristine exercises");
     sandbox.reset(&BTreeMap::new())?;
     let mut all_tests: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut problems = Vec::new();
     for krate in course.manifest.crates() {
         spinner.set_message(format!("building {krate}"));
-        match build_tests(&sandbox.dir, &krate, Some(&sandbox.target))? {
-            Build::Built(path) => {
-                let bin = TestBinary {
-                    path,
-                    crate_dir: sandbox.crate_dir(&krate),
-                };
-                all_tests.insert(krate, list_tests(&bin)?);
+        let crate_dir = sandbox.crate_dir(&krate);
+        match build_and_list(&sandbox.dir, &krate, Some(&sandbox.target), crate_dir)? {
+            Listed::Ready(_, names) => {
+                problems.extend(course.manifest.check_tests(&krate, &names));
+                all_tests.insert(krate, names);
             }
-            Build::Failed { errors, .. } | Build::TimedOut { errors } => bail!(
+            Listed::Failed(errors) => bail!(
                 "the pristine exercise crate `{krate}` does not compile, so nothing can be graded:\n{}\n\
                  Run `cargo course verify` to check the course.",
                 first_lines(&errors, 30)
@@ -104,6 +99,15 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
         }
     }
     spinner.finish_and_clear();
+    // Points would silently be wrong (an unweighted test, an exercise worth nothing).
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        bail!(
+            "the manifest does not match the course's tests, so the points would be wrong; fix \
+             these before grading:\n{}\n(`cargo course verify` checks the whole course.)",
+            list.join("\n")
+        );
+    }
 
     let bar = ProgressBar::new(subs.len() as u64).with_style(
         ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {msg}")
@@ -114,7 +118,8 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
     let mut students = Vec::new();
     for sub in &subs {
         bar.set_message(sub.id.clone());
-        let found = submission::collect(sub, &course.manifest.crates(), &work);
+        let pristine = course.root.join("exercises");
+        let found = submission::collect(sub, &course.manifest.crates(), &pristine, &work);
         let result = grade_one(course, &sandbox, &sub.id, found, &all_tests, opts, &bar)
             .unwrap_or_else(|e| internal_error(course, &sub.id, &all_tests, &e));
         bar.inc(1);
@@ -225,37 +230,29 @@ fn grade_one(
         let own_files: Vec<String> = student_files
             .map(|f| f.keys().cloned().collect())
             .unwrap_or_default();
-        let binary = match build_isolating(opts, sandbox, &krate, &to_run, &own_files, &mut notes)?
-        {
-            (Some(path), broken) => {
-                for (ex, errors) in broken {
-                    results.insert(
-                        ex.id.clone(),
-                        compile_error(ex, &all_tests[&krate], &errors),
-                    );
-                    to_run.retain(|e| e.id != ex.id);
-                }
-                TestBinary {
-                    path,
-                    crate_dir: sandbox.crate_dir(&krate),
-                }
-            }
-            (None, broken) => {
-                for (ex, errors) in broken {
-                    results.insert(
-                        ex.id.clone(),
-                        compile_error(ex, &all_tests[&krate], &errors),
-                    );
-                }
-                continue;
-            }
+        let (built, lost) =
+            build_isolating(opts, sandbox, &krate, &to_run, &own_files, &mut notes)?;
+        for (ex, errors) in lost {
+            results.insert(
+                ex.id.clone(),
+                compile_error(ex, &all_tests[&krate], &errors),
+            );
+            to_run.retain(|e| e.id != ex.id);
+        }
+        let Some(path) = built else { continue };
+        let binary = TestBinary {
+            path,
+            crate_dir: sandbox.crate_dir(&krate),
         };
         let names: Vec<String> = to_run
             .iter()
             .flat_map(|ex| tests_of(ex, &all_tests[&krate]))
             .collect();
         bar.set_message(format!("{id}: running {} tests of {krate}", names.len()));
-        let runs = run_many(&binary, &names, opts.limits, opts.jobs, &|_| {});
+        let mut runs = run_many(&binary, &names, opts.limits, opts.jobs, &|_| {});
+        for r in &mut runs {
+            r.message = student_paths(&r.message, &krate);
+        }
         for ex in to_run {
             let own = tests_of(ex, &all_tests[&krate]);
             results.insert(ex.id.clone(), ExerciseResult::scored(ex, &own, &runs));
@@ -284,107 +281,56 @@ fn compile_error(ex: &Exercise, all: &[String], errors: &str) -> ExerciseResult 
         Status::CompileError,
         "not run: the code does not compile",
     );
-    // The sandbox holds the crates at its top; students know them under exercises/.
-    let shown = errors.replace(
-        &format!("--> {}/", ex.krate),
-        &format!("--> exercises/{}/", ex.krate),
-    );
-    r.compile_error = Some(first_lines(&shown, 40));
+    r.compile_error = Some(first_lines(&student_paths(errors, &ex.krate), 40));
     r
 }
 
-fn build(opts: &Options, sandbox: &Sandbox, krate: &str) -> Result<Build> {
-    build_tests_within(
-        &sandbox.dir,
-        krate,
-        Some(&sandbox.target),
-        Some(opts.build_timeout),
-    )
+/// The sandbox holds the crates at its top (`arith/src/add.rs:4:5`); students know them under
+/// `exercises/`. Rewrites the crate's `src/` and `tests/` paths in compiler errors and panic
+/// messages wherever such a path starts (not inside a longer path, such as an absolute one).
+fn student_paths(text: &str, krate: &str) -> String {
+    let prefixes = [format!("{krate}/src/"), format!("{krate}/tests/")];
+    let mut out = String::with_capacity(text.len());
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        let starts_path = prev
+            .is_none_or(|p| !(p.is_alphanumeric() || matches!(p, '_' | '-' | '.' | '/' | '\\')));
+        if starts_path && prefixes.iter().any(|p| text[i..].starts_with(p.as_str())) {
+            out.push_str("exercises/");
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
 }
 
-/// Exercises lost to compile errors, each with the compiler's errors.
-type Lost<'a> = Vec<(&'a Exercise, String)>;
+#[cfg(test)]
+mod tests {
+    use super::student_paths;
 
-/// Build the crate; if it does not compile, put the files the errors point into back to the
-/// stub and try again (a few rounds), so only the exercises owning those files lose their points.
-/// Returns the binary (if a build succeeded) and the exercises lost to compile errors.
-fn build_isolating<'a>(
-    opts: &Options,
-    sandbox: &Sandbox,
-    krate: &str,
-    candidates: &[&'a Exercise],
-    student_files: &[String],
-    notes: &mut Vec<String>,
-) -> Result<(Option<PathBuf>, Lost<'a>)> {
-    const ROUNDS: usize = 3;
-    let prefix = format!("{krate}/");
-    let mut blamed: Lost<'a> = Vec::new();
-    for _ in 0..ROUNDS {
-        let (errors, files) = match build(opts, sandbox, krate)? {
-            Build::Built(p) => return Ok((Some(p), blamed)),
-            Build::Failed { errors, files } => (errors, files),
-            // Not worth a second try: every exercise of the crate is lost to it.
-            Build::TimedOut { errors } => {
-                return Ok((
-                    None,
-                    candidates.iter().map(|ex| (*ex, errors.clone())).collect(),
-                ));
-            }
-        };
-        let broken: Option<Vec<&str>> = files.iter().map(|f| f.strip_prefix(&prefix)).collect();
-        let Some(broken) = broken.filter(|b| !b.is_empty()) else {
-            break; // errors outside the crate's own files: nothing to isolate
-        };
-        // Errors in the student's own files: put those files back to the course's version.
-        let mut changed = false;
-        for f in &broken {
-            if student_files.iter().any(|s| s == f) {
-                sandbox.restore(krate, f)?;
-                changed = true;
-            }
-        }
-        for ex in candidates {
-            let owns = ex.files.iter().any(|f| broken.contains(&f.as_str()));
-            if owns && !blamed.iter().any(|(b, _)| b.id == ex.id) {
-                for f in &ex.files {
-                    sandbox.restore(krate, f)?;
-                }
-                blamed.push((ex, errors.clone()));
-                changed = true;
-            }
-        }
-        if blamed.len() == candidates.len() {
-            return Ok((None, blamed));
-        }
-        if !changed {
-            break; // the errors point elsewhere (e.g. into the tests): try the fallback below
+    #[test]
+    fn sandbox_paths_become_the_paths_students_know() {
+        assert_eq!(
+            student_paths(
+                "thread 't' panicked at arith/src/add.rs:4:5:\nboom",
+                "arith"
+            ),
+            "thread 't' panicked at exercises/arith/src/add.rs:4:5:\nboom"
+        );
+        assert_eq!(
+            student_paths(
+                " --> arith/src/mul.rs:2:10\n  ::: arith/tests/chapters/main.rs",
+                "arith"
+            ),
+            " --> exercises/arith/src/mul.rs:2:10\n  ::: exercises/arith/tests/chapters/main.rs"
+        );
+        // Already right, inside a longer path, or another crate: untouched.
+        for kept in [
+            "exercises/arith/src/a.rs",
+            "/tmp/arith/src/a.rs",
+            "matharith/src/a.rs",
+        ] {
+            assert_eq!(student_paths(kept, "arith"), kept);
         }
     }
-    // Errors the exercises' own files do not explain (say, an edited lib.rs that drops a module
-    // the tests use): set aside the student's other files of this crate and try once more.
-    let extras: Vec<&String> = student_files
-        .iter()
-        .filter(|f| !candidates.iter().any(|ex| ex.files.contains(f)))
-        .collect();
-    for f in &extras {
-        sandbox.restore(krate, f)?;
-    }
-    let errors = match build(opts, sandbox, krate)? {
-        Build::Built(p) => {
-            if !extras.is_empty() {
-                let list: Vec<&str> = extras.iter().map(|f| f.as_str()).collect();
-                notes.push(format!(
-                    "exercises/{krate} did not compile with your {}; graded with the course's version instead",
-                    list.join(", ")
-                ));
-            }
-            return Ok((Some(p), blamed));
-        }
-        Build::Failed { errors, .. } | Build::TimedOut { errors } => errors,
-    };
-    // Could not narrow it down: the whole crate's exercises are lost to the compile error.
-    Ok((
-        None,
-        candidates.iter().map(|ex| (*ex, errors.clone())).collect(),
-    ))
 }

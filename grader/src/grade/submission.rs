@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use walkdir::WalkDir;
 
+use super::forbidden;
+
 /// Largest source file taken from a submission; bigger ones are skipped with a note.
 const MAX_FILE_BYTES: u64 = 512 * 1024;
 /// Limits on a zip file, so a zip bomb costs nothing.
@@ -89,7 +91,9 @@ pub fn discover(dir: &Path, out: &Path) -> Result<(Vec<Submission>, Vec<String>)
 }
 
 /// Read a submission's source files for the given crates. Never fails: problems become notes.
-pub fn collect(sub: &Submission, crates: &[String], scratch: &Path) -> Found {
+/// `pristine` is the course's `exercises/` folder: a file that pulls in code from outside the
+/// submission is replaced by its stub from there.
+pub fn collect(sub: &Submission, crates: &[String], pristine: &Path, scratch: &Path) -> Found {
     let mut found = Found::default();
     let root = if sub.path.is_file() {
         let dest = scratch.join("unzipped");
@@ -143,7 +147,25 @@ pub fn collect(sub: &Submission, crates: &[String], scratch: &Path) -> Found {
             }
             match std::fs::read(entry.path()) {
                 Ok(bytes) => {
-                    files.insert(rel, bytes);
+                    let text = String::from_utf8_lossy(&bytes);
+                    let Some(what) = forbidden::find(&text) else {
+                        files.insert(rel, bytes);
+                        continue;
+                    };
+                    // Grade it as the stub would be, so the exercise is not "missing".
+                    let stub = std::fs::read(pristine.join(krate).join(&rel)).ok();
+                    found.notes.push(format!(
+                        "exercises/{krate}/{rel} uses include!/#[path] ({what}): submissions may \
+                         only contain their own code; the file was {}",
+                        if stub.is_some() {
+                            "replaced by the stub"
+                        } else {
+                            "left out"
+                        }
+                    ));
+                    if let Some(stub) = stub {
+                        files.insert(rel, stub);
+                    }
                 }
                 Err(e) => found
                     .notes
@@ -232,4 +254,40 @@ fn unzip(zip_path: &Path, dest: &Path) -> Result<()> {
         std::fs::write(&out, bytes)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::unzip;
+
+    #[test]
+    fn unzip_writes_nothing_outside_its_folder() {
+        let root = tempfile::tempdir().unwrap();
+        let zip_path = root.path().join("hostile.zip");
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default();
+        for name in ["../../escaped.rs", "/tmp/abs_escaped.rs", "ok/inside.rs"] {
+            zip.start_file(name, opts).unwrap();
+            zip.write_all(b"fn f() {}").unwrap();
+        }
+        zip.add_symlink("link_escaped", "../../..", opts).unwrap();
+        zip.finish().unwrap();
+        // Deep enough that `../../` still lands inside the temp folder, where we can look.
+        let dest = root.path().join("a/b/unzipped");
+        unzip(&zip_path, &dest).unwrap();
+        assert!(dest.join("ok/inside.rs").is_file());
+        let escaped: Vec<_> = walkdir::WalkDir::new(root.path())
+            .into_iter()
+            .flatten()
+            .filter(|e| !e.path().starts_with(&dest))
+            .filter(|e| e.file_name().to_string_lossy().contains("escaped"))
+            .map(|e| e.into_path())
+            .collect();
+        assert!(escaped.is_empty(), "{escaped:?}");
+        // An absolute name is made relative: it stays inside too.
+        assert!(!std::path::Path::new("/tmp/abs_escaped.rs").exists());
+        assert!(!dest.join("escaped.rs").exists() && !dest.join("link_escaped").exists());
+    }
 }

@@ -42,6 +42,23 @@ fn verify_fails_when_a_test_passes_on_the_stub() {
 }
 
 #[test]
+fn verify_fails_when_an_exercise_owns_no_test() {
+    let course = fixture_course();
+    // The module is declared but holds no test any more, so `mul` would be worth nothing.
+    std::fs::write(
+        course
+            .path()
+            .join("exercises/arith/tests/chapters/ch02_mul.rs"),
+        "// the tests are yet to be written\n",
+    )
+    .unwrap();
+    verify_reports(
+        course.path(),
+        "exercise `mul`: the test module has no test (no #[test] and no proptest!)",
+    );
+}
+
+#[test]
 fn verify_fails_when_stub_and_solution_signatures_differ() {
     let course = fixture_course();
     std::fs::write(

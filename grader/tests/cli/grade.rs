@@ -62,7 +62,17 @@ fn grading_scores_every_kind_of_submission_and_never_crashes() {
             std::fs::read_to_string(out.path().join(format!("feedback/{student}.md"))).unwrap();
         insta::assert_snapshot!(format!("feedback_{student}"), md);
     }
-    assert!(!subs.path().parent().unwrap().join("escaped.rs").exists());
+    // The zip is unpacked into <course>/target/grader/unzipped, so `../../escaped.rs` would
+    // land in <course>/target/. Look there, and anywhere else in the course and submissions.
+    assert!(!course.path().join("target/escaped.rs").exists());
+    for dir in [course.path(), subs.path()] {
+        let escaped: Vec<_> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_name() == "escaped.rs")
+            .collect();
+        assert!(escaped.is_empty(), "{escaped:?}");
+    }
     assert!(stderr_of(&run).contains("ignored notes.txt: not a folder or a .zip file"));
 }
 
@@ -184,4 +194,63 @@ fn a_build_that_never_ends_is_stopped_and_reported() {
         why.contains("took longer than 5 s and was stopped"),
         "{why}"
     );
+}
+
+/// `#[path]` (or `include!`) could compile the course's own solution: the sandbox lives inside
+/// the course. Such a file is graded as the stub; the student's other exercises are unaffected.
+#[test]
+fn a_file_that_pulls_in_the_solution_is_graded_as_the_stub() {
+    let course = fixture_course();
+    let out = tempfile::tempdir().unwrap();
+    let run = grader(course.path())
+        .arg("grade")
+        .arg(fixtures().join("cheating"))
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr_of(&run));
+    let json = read_grades(out.path());
+    let student = &json["students"][0];
+    assert_eq!(student["id"], "cheater");
+    let (add, mul) = (&student["exercises"][0], &student["exercises"][1]);
+    assert_eq!(add["id"], "add");
+    assert_eq!(add["points"], 0);
+    assert_eq!(add["status"], "failed");
+    assert!(
+        add["tests"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not yet implemented"),
+        "the stub ran: {add}"
+    );
+    assert_eq!((&mul["points"], &mul["max"]), (&2.into(), &2.into()));
+    let why = "exercises/arith/src/add.rs uses include!/#[path] (`#[path]`): submissions may only \
+               contain their own code; the file was replaced by the stub";
+    assert_eq!(student["notes"][0], why);
+    let feedback = std::fs::read_to_string(out.path().join("feedback/cheater.md")).unwrap();
+    assert!(feedback.contains(why), "{feedback}");
+}
+
+#[test]
+fn grading_refuses_weights_that_name_no_test() {
+    let course = fixture_course();
+    let manifest = course.path().join("exercises/course.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("adds_large_numbers = 2", "adds_huge_numbers = 2");
+    std::fs::write(&manifest, text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    grader(course.path())
+        .arg("grade")
+        .arg(fixtures().join("cheating"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "exercise `add` names test `adds_huge_numbers` in weights/given, but there is no such test",
+        ))
+        .stderr(predicate::str::contains("cargo course verify"));
+    assert!(!out.path().join("grades.csv").exists());
 }

@@ -85,6 +85,58 @@ fn check_of_code_that_does_not_compile_shows_the_compiler_errors() {
 }
 
 #[test]
+fn after_a_compile_error_list_keeps_the_known_maximum() {
+    let course = fixture_course();
+    grader(course.path())
+        .args(["check", "add"])
+        .assert()
+        .code(1);
+    std::fs::write(
+        course.path().join("exercises/arith/src/add.rs"),
+        "pub fn add(a: u64, b: u64) -> u64 { a + }\n",
+    )
+    .unwrap();
+    grader(course.path())
+        .args(["check", "add"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("arith does not compile"));
+    grader(course.path())
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("add  failing          0/4"));
+}
+
+#[test]
+fn student_commands_refuse_a_manifest_that_does_not_match_the_files() {
+    let course = fixture_course();
+    // The test module of `mul` is no longer part of the test binary: its tests would never run.
+    std::fs::write(
+        course.path().join("exercises/arith/tests/chapters/main.rs"),
+        "mod ch01_add;\n",
+    )
+    .unwrap();
+    for args in [
+        &["list"][..],
+        &["hint", "add"],
+        &["check", "add"],
+        &["watch", "add"],
+    ] {
+        grader(course.path())
+            .args(args)
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "exercises/arith/tests/chapters/main.rs: exercise `mul`: test module `ch02_mul` is \
+                 not declared here, so its tests never run",
+            ))
+            .stderr(predicate::str::contains("fix: add `mod ch02_mul;`"));
+    }
+}
+
+#[test]
 fn hint_reveals_one_more_hint_each_time() {
     let course = fixture_course();
     let first = grader(course.path())
@@ -120,6 +172,19 @@ fn outside_a_course_the_error_says_where_to_run() {
         .code(2)
         .stderr(predicate::str::contains("no course found"))
         .stderr(predicate::str::contains("--course DIR"));
+}
+
+/// An unknown id is an error at once, not a watch that waits forever.
+#[test]
+fn watch_of_an_unknown_exercise_fails_at_once() {
+    let course = fixture_course();
+    grader(course.path())
+        .args(["watch", "nosuch", "--poll"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("there is no exercise `nosuch`"))
+        .stderr(predicate::str::contains("cargo course list"));
 }
 
 /// `watch` checks once, then again when a file is saved, and quits on `q`.

@@ -27,10 +27,7 @@
 //! - `freelist/free_lists.rs` (yours): the float, tuple, list and dict free lists, and the
 //!   collection that empties them.
 
-// The given files are the exercise crate's own: one copy of the given code.
-#[path = "../../../exercises/objects/src/freelist/alloc.rs"]
 mod alloc;
-#[path = "../../../exercises/objects/src/freelist/runtime.rs"]
 mod runtime;
 
 mod caches;

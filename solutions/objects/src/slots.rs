@@ -19,10 +19,7 @@
 //! - `slots/builder.rs` (yours): [`mangle`], and [`ClassBuilder`] with `slots_plan` (what
 //!   `type_new_slots` decides) and `build` (the offsets of `type_new_descriptors`).
 
-// The given files are the exercise crate's own: one copy of the given code.
-#[path = "../../../exercises/objects/src/slots/builtins.rs"]
 mod builtins;
-#[path = "../../../exercises/objects/src/slots/errors.rs"]
 mod errors;
 
 mod bases;

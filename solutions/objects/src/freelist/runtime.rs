@@ -1,0 +1,1 @@
+../../../../exercises/objects/src/freelist/runtime.rs

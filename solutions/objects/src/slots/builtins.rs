@@ -1,0 +1,1 @@
+../../../../exercises/objects/src/slots/builtins.rs

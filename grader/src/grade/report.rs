@@ -8,7 +8,8 @@ use anyhow::{Context, Result};
 
 use super::{Gradebook, StudentResult};
 use crate::course::Course;
-use crate::results::{Status, TestStatus};
+use crate::manifest::{Exercise, Manifest};
+use crate::results::{ExerciseResult, Status, TestStatus};
 
 pub fn write_all(course: &Course, book: &Gradebook, out: &Path) -> Result<()> {
     let write = |name: &str, text: String| {
@@ -156,6 +157,11 @@ fn feedback(course: &Course, s: &StudentResult) -> String {
             e.max,
             ex.chapter
         );
+        if !matches!(e.status, Status::Passed | Status::Missing)
+            && let Some(line) = unfinished_prerequisites(&course.manifest, ex, &s.exercises)
+        {
+            md.push_str(&line);
+        }
         match e.status {
             Status::Passed => {
                 md.push_str("Every test passed.\n");
@@ -203,6 +209,30 @@ fn feedback(course: &Course, s: &StudentResult) -> String {
     md
 }
 
+/// "This exercise builds on pool (compile_error) …": a failure here may be a failure there,
+/// since an exercise's tests call the code of the exercises it builds on.
+fn unfinished_prerequisites(
+    manifest: &Manifest,
+    ex: &Exercise,
+    results: &[ExerciseResult],
+) -> Option<String> {
+    let unfinished: Vec<String> = manifest
+        .prerequisites(ex)
+        .into_iter()
+        .filter_map(|dep| {
+            let r = results.iter().find(|r| r.id == dep.id)?;
+            (r.status != Status::Passed).then(|| format!("`{}` ({})", dep.id, r.status.as_str()))
+        })
+        .collect();
+    (!unfinished.is_empty()).then(|| {
+        format!(
+            "This exercise builds on {}, which did not pass: its tests also run that code, so \
+             fix it first.\n\n",
+            unfinished.join(", ")
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,5 +247,56 @@ mod tests {
     #[test]
     fn file_names_never_escape_the_feedback_folder() {
         assert_eq!(safe_file_name("../evil"), ".._evil");
+    }
+
+    #[test]
+    fn feedback_names_the_unfinished_exercises_a_failure_builds_on() {
+        let m = Manifest::parse(
+            r#"
+            [course]
+            title = "t"
+            [[exercise]]
+            id = "a"
+            title = "A"
+            chapter = "a.md"
+            crate = "c"
+            files = ["src/a.rs"]
+            tests = "ch01_a"
+            hints = ["x", "y"]
+            [[exercise]]
+            id = "b"
+            title = "B"
+            chapter = "b.md"
+            crate = "c"
+            files = ["src/b.rs"]
+            tests = "ch02_b"
+            builds_on = ["a"]
+            hints = ["x", "y"]
+            "#,
+        )
+        .unwrap();
+        let result = |id: &str, status| ExerciseResult {
+            id: id.into(),
+            title: id.into(),
+            points: 0,
+            max: 1,
+            status,
+            tests: vec![],
+            compile_error: None,
+        };
+        let b = &m.exercises[1];
+        let line = unfinished_prerequisites(
+            &m,
+            b,
+            &[
+                result("a", Status::CompileError),
+                result("b", Status::Failed),
+            ],
+        )
+        .unwrap();
+        assert!(line.contains("`a` (compile_error)"), "{line}");
+        let passed = [result("a", Status::Passed), result("b", Status::Failed)];
+        assert_eq!(unfinished_prerequisites(&m, b, &passed), None);
+        assert_eq!(unfinished_prerequisites(&m, &m.exercises[0], &passed), None);
     }
 }

@@ -5,7 +5,7 @@
 //! static GLOBAL: allocator::global::PyMalloc = allocator::global::PyMalloc::new();
 //! ```
 //!
-//! Book: Part III, "Arenas" (`part3-pymalloc/arenas.md`), "Your allocator, for real".
+//! Book: Part III, "Your allocator, for real" (`part3-pymalloc/global-allocator.md`).
 //!
 //! CPython's allocator relies on the GIL: only one thread runs it at a time. A Rust program
 //! has no GIL, so the adapter takes a lock around every call, as the free-threaded CPython

@@ -8,6 +8,7 @@ pub mod cargo;
 pub mod course;
 pub mod doctest;
 pub mod grade;
+pub mod hash;
 pub mod manifest;
 pub mod results;
 pub mod runner;

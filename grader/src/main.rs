@@ -13,7 +13,8 @@ use grader::{book, doctest, grade, student, verify, watch};
 ///
 /// Students: `list` shows your progress and what to do next; `check` builds and tests an exercise;
 /// `watch` re-checks on every save; `hint` gives one more hint each time.
-/// Instructors: `grade` grades a folder of submissions. Maintainers: `verify`, `book`.
+/// Instructors: `grade` grades a folder of submissions; `gradescope` grades one upload inside a
+/// Gradescope autograder. Maintainers: `verify`, `book`.
 #[derive(Parser)]
 #[command(
     name = "cargo course",
@@ -79,7 +80,9 @@ enum Command {
     ///
     /// Each student's exercises/<crate>/src/**/*.rs is laid over a pristine copy of the course,
     /// built, and every test is run in its own process under the limits. Writes DIR/grades.csv,
-    /// DIR/grades.json and DIR/feedback/<id>.md, and prints a summary table.
+    /// DIR/grades.json and DIR/feedback/<id>.md, and prints a summary table. Grading again into
+    /// the same DIR reuses the result of every student whose files, course and options are
+    /// unchanged (kept in DIR/.cache/).
     Grade {
         /// Folder holding one folder (or .zip file) per student; the name is the student id.
         submissions: PathBuf,
@@ -92,6 +95,39 @@ enum Command {
         /// Wall-clock limit for building one student's crate, in seconds.
         #[arg(long, default_value_t = 300.0, value_name = "SECONDS")]
         build_timeout: f64,
+        /// Grade every student again, even those whose cached result still holds.
+        #[arg(long)]
+        no_cache: bool,
+        /// Also write DIR/gradescope/<id>.json: what the `gradescope` command would upload.
+        #[arg(long)]
+        gradescope: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Grade one upload inside a Gradescope autograder and write its results.json.
+    ///
+    /// The upload may be the student's exercises/ folder, a folder holding it (a repository), or a
+    /// .zip of either. One result per exercise: its score, its failing tests with their messages
+    /// (or the compile error), and its hints. A valid results.json is written even when the upload
+    /// holds no exercises or the grader fails (score 0 and why), and the exit code is then still 0;
+    /// it is 2 only if the file cannot be written. See grader/gradescope/ for the setup scripts.
+    Gradescope {
+        /// The student's upload.
+        #[arg(long, value_name = "DIR", default_value = "/autograder/submission")]
+        submission: PathBuf,
+        /// Where to write Gradescope's results.
+        #[arg(
+            long,
+            value_name = "FILE",
+            default_value = "/autograder/results/results.json"
+        )]
+        results: PathBuf,
+        /// Wall-clock limit for building one crate, in seconds.
+        #[arg(long, default_value_t = 300.0, value_name = "SECONDS")]
+        build_timeout: f64,
+        /// When Gradescope shows the results to the student.
+        #[arg(long, value_enum, default_value_t = grade::Visibility::Visible)]
+        visibility: grade::Visibility,
         #[command(flatten)]
         limits: LimitArgs,
     },
@@ -139,6 +175,20 @@ fn exit(ok: bool) -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Before opening the course: even a missing course must end in a results.json.
+    if let Command::Gradescope {
+        submission,
+        results,
+        build_timeout,
+        visibility,
+        limits,
+    } = &cli.command
+    {
+        let mut opts = grade_options(limits, *build_timeout, None, false, false);
+        opts.visibility = *visibility;
+        grade::autograde(cli.course.as_deref(), submission, results, &opts)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let course = Course::open(cli.course.as_deref())?;
     // A manifest that does not match the files would mislead a student (a test module that never
     // runs, a file that is not there). `grade` checks it too, `verify` reports it as one of its
@@ -173,13 +223,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             jobs,
             build_timeout,
+            no_cache,
+            gradescope,
             limits,
         } => {
-            let opts = grade::Options {
-                limits: limits.limits(),
-                jobs: jobs.unwrap_or_else(default_jobs),
-                build_timeout: Duration::from_secs_f64(build_timeout.max(1.0)),
-            };
+            let opts = grade_options(&limits, build_timeout, jobs, no_cache, gradescope);
             let book = grade::grade(&course, &submissions, &out, &opts)?;
             print!("{}", grade::summary_table(&book));
             Ok(ExitCode::SUCCESS)
@@ -223,6 +271,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(exit(report.failures.is_empty()))
         }
+        Command::Gradescope { .. } => unreachable!("handled before the course is opened"),
         Command::Book { open, out } => {
             eprintln!("Building the book…");
             let index = book::build(&course.book_dir(), out.as_deref())?;
@@ -235,5 +284,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", student::where_to_start(&course));
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+fn grade_options(
+    limits: &LimitArgs,
+    build_timeout: f64,
+    jobs: Option<usize>,
+    no_cache: bool,
+    gradescope: bool,
+) -> grade::Options {
+    grade::Options {
+        limits: limits.limits(),
+        jobs: jobs.unwrap_or_else(default_jobs),
+        build_timeout: Duration::from_secs_f64(build_timeout.max(1.0)),
+        no_cache,
+        gradescope,
+        visibility: grade::Visibility::default(),
     }
 }

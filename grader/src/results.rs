@@ -1,12 +1,12 @@
 //! Scores: turning test runs into per-exercise results, the same way for `check` and `grade`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::manifest::Exercise;
 use crate::runner::{TestRun, Verdict};
 
 /// An exercise's overall outcome, as it appears in `grades.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Passed,
@@ -31,7 +31,7 @@ impl Status {
 }
 
 /// How one test ended, including "not run" (compile error, missing files).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TestStatus {
     Passed,
@@ -41,7 +41,7 @@ pub enum TestStatus {
     NotRun,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestResult {
     /// The test's full name, `chNN_module::behaviour`.
     pub name: String,
@@ -53,7 +53,7 @@ pub struct TestResult {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExerciseResult {
     pub id: String,
     pub title: String,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cargo::{Listed, build_and_list};
 use crate::course::Course;
+use crate::hash::Fnv1a;
 use crate::manifest::Exercise;
 use crate::results::{ExerciseResult, Status, TestStatus, tests_of};
 use crate::runner::{Limits, default_jobs, run_many};
@@ -90,31 +91,9 @@ pub fn files_hash(course: &Course, ex: &Exercise) -> u64 {
     let mut h = Fnv1a::default();
     for f in &ex.files {
         let bytes = std::fs::read(course.crate_dir(&ex.krate).join(f)).unwrap_or_default();
-        // Lengths first, so that moving bytes between a name and a content changes the hash.
-        h.write(&(f.len() as u64).to_le_bytes());
-        h.write(f.as_bytes());
-        h.write(&(bytes.len() as u64).to_le_bytes());
-        h.write(&bytes);
+        h.field(f.as_bytes()).field(&bytes);
     }
-    h.0
-}
-
-/// 64-bit FNV-1a (http://www.isthe.com/chongo/tech/comp/fnv/): tiny, stable, good enough to
-/// notice an edited file.
-struct Fnv1a(u64);
-
-impl Default for Fnv1a {
-    fn default() -> Self {
-        Fnv1a(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv1a {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
+    h.finish()
 }
 
 /// `list`: every exercise with its status and points, a progress bar, and what to do next.
@@ -356,22 +335,4 @@ pub fn hint(course: &Course, id: &str) -> Result<String> {
     }
     state.save(course)?;
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Fnv1a;
-
-    #[test]
-    fn the_files_hash_is_fnv1a_and_so_stable_across_rust_releases() {
-        let hash = |bytes: &[u8]| {
-            let mut h = Fnv1a::default();
-            h.write(bytes);
-            h.0
-        };
-        // The published FNV-1a 64 test vectors.
-        assert_eq!(hash(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(hash(b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(hash(b"foobar"), 0x8594_4171_f739_67e8);
-    }
 }

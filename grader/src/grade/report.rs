@@ -211,7 +211,7 @@ fn feedback(course: &Course, s: &StudentResult) -> String {
 
 /// "This exercise builds on pool (compile_error) …": a failure here may be a failure there,
 /// since an exercise's tests call the code of the exercises it builds on.
-fn unfinished_prerequisites(
+pub(super) fn unfinished_prerequisites(
     manifest: &Manifest,
     ex: &Exercise,
     results: &[ExerciseResult],

@@ -119,8 +119,10 @@ pub fn collect(sub: &Submission, crates: &[String], pristine: &Path, scratch: &P
         found.no_exercises = true;
         return found;
     };
+    // Said only when it is not the usual place (nor the upload itself: the crates at its top).
     if let Ok(rel) = exercises.strip_prefix(&root)
         && rel != Path::new("exercises")
+        && rel != Path::new("")
     {
         found
             .notes
@@ -177,6 +179,61 @@ pub fn collect(sub: &Submission, crates: &[String], pristine: &Path, scratch: &P
         }
     }
     found
+}
+
+/// One upload (Gradescope's `/autograder/submission`): the folder itself holds the exercises
+/// (`exercises/…`, `course-main/exercises/…`, or the crate folders at its top), or else a `.zip`
+/// file at its top does (the first, by name, that holds any).
+pub fn collect_upload(dir: &Path, crates: &[String], pristine: &Path, scratch: &Path) -> Found {
+    let as_folder = |path: &Path| Submission {
+        id: file_name(path),
+        path: path.to_path_buf(),
+    };
+    if !dir.is_dir() {
+        return Found {
+            notes: vec![format!(
+                "the submission folder {} does not exist",
+                dir.display()
+            )],
+            no_exercises: true,
+            ..Found::default()
+        };
+    }
+    let found = collect(&as_folder(dir), crates, pristine, scratch);
+    if !found.no_exercises {
+        return found;
+    }
+    let mut zips: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && file_name(p).to_ascii_lowercase().ends_with(".zip"))
+        .collect();
+    zips.sort();
+    let mut notes = found.notes;
+    for zip in &zips {
+        let mut inner = collect(&as_folder(zip), crates, pristine, scratch);
+        if !inner.no_exercises {
+            inner
+                .notes
+                .insert(0, format!("took the exercises from {}", file_name(zip)));
+            return inner;
+        }
+        let name = file_name(zip);
+        notes.extend(inner.notes.into_iter().map(|n| {
+            if n.contains(&name) {
+                n
+            } else {
+                format!("in {name}: {n}")
+            }
+        }));
+    }
+    Found {
+        notes,
+        no_exercises: true,
+        ..Found::default()
+    }
 }
 
 fn file_name(p: &Path) -> String {

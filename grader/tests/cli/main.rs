@@ -2,7 +2,9 @@
 //! (`tests/fixtures/course`: one crate, two exercises) and fixture submissions, plus the real
 //! course for `verify` and for grading a copy of the solutions and of the stubs.
 
+mod cache;
 mod common;
 mod course;
 mod grade;
+mod gradescope;
 mod student;

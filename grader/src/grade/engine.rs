@@ -1,0 +1,280 @@
+//! The grading engine shared by `grade` (a class) and `gradescope` (one upload): build the
+//! pristine course once to learn its tests, then grade each student's files in the sandbox.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use super::isolate::build_isolating;
+use super::sandbox::Sandbox;
+use super::submission::Found;
+use super::{Options, StudentResult};
+use crate::cargo::{Listed, build_and_list, first_lines};
+use crate::course::Course;
+use crate::manifest::Exercise;
+use crate::results::{ExerciseResult, Status, tests_of};
+use crate::runner::{TestBinary, run_many};
+
+/// Progress messages ("alice: building collector"), for a progress bar or a log.
+pub type Progress<'a> = &'a dyn Fn(String);
+
+/// A course ready to grade: its sandbox, and every test of every crate (from the pristine build).
+pub struct Grader<'c> {
+    course: &'c Course,
+    sandbox: Sandbox,
+    all_tests: BTreeMap<String, Vec<String>>,
+}
+
+impl<'c> Grader<'c> {
+    /// Build the pristine exercise crates (the first run also builds their dependencies into the
+    /// warm target dir) and list their tests. Fails if the course itself is broken: then no
+    /// student could be graded fairly. The caller holds the [`lock_work_dir`] lock.
+    pub fn prepare(course: &'c Course, progress: Progress) -> Result<Grader<'c>> {
+        let work = course.work_dir();
+        let sandbox = Sandbox::new(course, work.join("sandbox"), work.join("target"))?;
+        sandbox.reset(&BTreeMap::new())?;
+        let mut all_tests: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut problems = Vec::new();
+        for krate in course.manifest.crates() {
+            progress(format!("building the pristine `{krate}` to list its tests"));
+            let crate_dir = sandbox.crate_dir(&krate);
+            match build_and_list(&sandbox.dir, &krate, Some(&sandbox.target), crate_dir)? {
+                Listed::Ready(_, names) => {
+                    problems.extend(course.manifest.check_tests(&krate, &names));
+                    all_tests.insert(krate, names);
+                }
+                Listed::Failed(errors) => bail!(
+                    "the pristine exercise crate `{krate}` does not compile, so nothing can be \
+                     graded:\n{}\nRun `cargo course verify` to check the course.",
+                    first_lines(&errors, 30)
+                ),
+            }
+        }
+        // Points would silently be wrong (an unweighted test, an exercise worth nothing).
+        if !problems.is_empty() {
+            let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            bail!(
+                "the manifest does not match the course's tests, so the points would be wrong; \
+                 fix these before grading:\n{}\n(`cargo course verify` checks the whole course.)",
+                list.join("\n")
+            );
+        }
+        Ok(Grader {
+            course,
+            sandbox,
+            all_tests,
+        })
+    }
+
+    /// Grade one student's files. Never fails: a failure of the grader's own machinery (disk
+    /// full, sandbox unwritable) is reported in the student's notes rather than aborting the class.
+    pub fn grade(&self, id: &str, found: Found, opts: &Options, progress: Progress) -> Graded {
+        match grade_one(self, id, found, opts, progress) {
+            Ok(result) => Graded {
+                result,
+                trustworthy: true,
+            },
+            Err(e) => Graded {
+                result: internal_error(self.course, id, &self.all_tests, &e),
+                trustworthy: false,
+            },
+        }
+    }
+}
+
+/// A student's grade, and whether it reflects their work (false: the grader itself failed, so
+/// the result must not be cached and reused).
+pub struct Graded {
+    pub result: StudentResult,
+    pub trustworthy: bool,
+}
+
+/// One grading at a time per course: runs share the sandbox, the warm target dir and the folder
+/// zips are unpacked into. Hold the returned file while grading.
+pub(super) fn lock_work_dir(work: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(work)
+        .with_context(|| format!("cannot create the grader's work folder {}", work.display()))?;
+    let file = std::fs::File::create(work.join("grade.lock"))?;
+    if file.try_lock().is_err() {
+        eprintln!("Another grading of this course is running; waiting for it to finish…");
+        file.lock()?;
+    }
+    Ok(file)
+}
+
+/// Every exercise `crashed` with the grader's error in the notes: the row a student gets when the
+/// grader itself failed for them.
+fn internal_error(
+    course: &Course,
+    id: &str,
+    all_tests: &BTreeMap<String, Vec<String>>,
+    e: &anyhow::Error,
+) -> StudentResult {
+    let exercises: Vec<ExerciseResult> = course
+        .manifest
+        .exercises
+        .iter()
+        .map(|ex| {
+            let names = tests_of(ex, &all_tests[&ex.krate]);
+            ExerciseResult::unrun(ex, &names, Status::Crashed, "the grader could not run this")
+        })
+        .collect();
+    StudentResult {
+        id: id.to_string(),
+        total: 0,
+        max: exercises.iter().map(|e| e.max).sum(),
+        exercises,
+        notes: vec![format!(
+            "grader error (re-run grading for this student): {e:#}"
+        )],
+    }
+}
+
+fn grade_one(
+    grader: &Grader,
+    id: &str,
+    found: Found,
+    opts: &Options,
+    progress: Progress,
+) -> Result<StudentResult> {
+    let (course, sandbox, all_tests) = (grader.course, &grader.sandbox, &grader.all_tests);
+    let mut results: BTreeMap<String, ExerciseResult> = BTreeMap::new();
+    let mut notes = found.notes.clone();
+    if !found.no_exercises {
+        sandbox.reset(&found.files)?;
+    }
+    for krate in course.manifest.crates() {
+        let exercises: Vec<&Exercise> = course
+            .manifest
+            .exercises
+            .iter()
+            .filter(|e| e.krate == krate)
+            .collect();
+        let student_files = found.files.get(&krate);
+        let mut to_run: Vec<&Exercise> = Vec::new();
+        for ex in &exercises {
+            let present =
+                student_files.is_some_and(|files| ex.files.iter().any(|f| files.contains_key(f)));
+            if present {
+                to_run.push(ex);
+            } else {
+                let names = tests_of(ex, &all_tests[&krate]);
+                let why = format!("not submitted: exercises/{krate}/{}", ex.files.join(", "));
+                results.insert(
+                    ex.id.clone(),
+                    ExerciseResult::unrun(ex, &names, Status::Missing, &why),
+                );
+            }
+        }
+        if to_run.is_empty() {
+            continue;
+        }
+        progress(format!("{id}: building {krate}"));
+        let own_files: Vec<String> = student_files
+            .map(|f| f.keys().cloned().collect())
+            .unwrap_or_default();
+        let (built, lost) =
+            build_isolating(opts, sandbox, &krate, &to_run, &own_files, &mut notes)?;
+        for (ex, errors) in lost {
+            results.insert(
+                ex.id.clone(),
+                compile_error(ex, &all_tests[&krate], &errors),
+            );
+            to_run.retain(|e| e.id != ex.id);
+        }
+        let Some(path) = built else { continue };
+        let binary = TestBinary {
+            path,
+            crate_dir: sandbox.crate_dir(&krate),
+        };
+        let names: Vec<String> = to_run
+            .iter()
+            .flat_map(|ex| tests_of(ex, &all_tests[&krate]))
+            .collect();
+        progress(format!("{id}: running {} tests of {krate}", names.len()));
+        let mut runs = run_many(&binary, &names, opts.limits, opts.jobs, &|_| {});
+        for r in &mut runs {
+            r.message = student_paths(&r.message, &krate);
+        }
+        for ex in to_run {
+            let own = tests_of(ex, &all_tests[&krate]);
+            results.insert(ex.id.clone(), ExerciseResult::scored(ex, &own, &runs));
+        }
+    }
+    let exercises: Vec<ExerciseResult> = course
+        .manifest
+        .exercises
+        .iter()
+        .filter_map(|ex| results.remove(&ex.id))
+        .collect();
+    Ok(StudentResult {
+        id: id.to_string(),
+        total: exercises.iter().map(|e| e.points).sum(),
+        max: exercises.iter().map(|e| e.max).sum(),
+        exercises,
+        notes,
+    })
+}
+
+fn compile_error(ex: &Exercise, all: &[String], errors: &str) -> ExerciseResult {
+    let names = tests_of(ex, all);
+    let mut r = ExerciseResult::unrun(
+        ex,
+        &names,
+        Status::CompileError,
+        "not run: the code does not compile",
+    );
+    r.compile_error = Some(first_lines(&student_paths(errors, &ex.krate), 40));
+    r
+}
+
+/// The sandbox holds the crates at its top (`arith/src/add.rs:4:5`); students know them under
+/// `exercises/`. Rewrites the crate's `src/` and `tests/` paths in compiler errors and panic
+/// messages wherever such a path starts (not inside a longer path, such as an absolute one).
+fn student_paths(text: &str, krate: &str) -> String {
+    let prefixes = [format!("{krate}/src/"), format!("{krate}/tests/")];
+    let mut out = String::with_capacity(text.len());
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        let starts_path = prev
+            .is_none_or(|p| !(p.is_alphanumeric() || matches!(p, '_' | '-' | '.' | '/' | '\\')));
+        if starts_path && prefixes.iter().any(|p| text[i..].starts_with(p.as_str())) {
+            out.push_str("exercises/");
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::student_paths;
+
+    #[test]
+    fn sandbox_paths_become_the_paths_students_know() {
+        assert_eq!(
+            student_paths(
+                "thread 't' panicked at arith/src/add.rs:4:5:\nboom",
+                "arith"
+            ),
+            "thread 't' panicked at exercises/arith/src/add.rs:4:5:\nboom"
+        );
+        assert_eq!(
+            student_paths(
+                " --> arith/src/mul.rs:2:10\n  ::: arith/tests/chapters/main.rs",
+                "arith"
+            ),
+            " --> exercises/arith/src/mul.rs:2:10\n  ::: exercises/arith/tests/chapters/main.rs"
+        );
+        // Already right, inside a longer path, or another crate: untouched.
+        for kept in [
+            "exercises/arith/src/a.rs",
+            "/tmp/arith/src/a.rs",
+            "matharith/src/a.rs",
+        ] {
+            assert_eq!(student_paths(kept, "arith"), kept);
+        }
+    }
+}

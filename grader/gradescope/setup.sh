@@ -38,8 +38,9 @@ else
 fi
 
 # Grade an empty upload once. This compiles the course tool, downloads the exercises'
-# dependencies and builds them with the pristine exercise crates into the grader's warm target
-# dir (target/grader/), so each submission then compiles only its own crates, offline.
+# dependencies and builds them into the grader's warm target dir (target/grader/), so each
+# submission then compiles only the course's own crates, offline (the sandbox's fresh copies
+# are always rebuilt: cargo judges freshness by mtime, and reused mtimes could hide a change).
 mkdir -p /tmp/empty-submission
 cargo course gradescope --submission /tmp/empty-submission --results /tmp/warm-up.json
 # The tool always writes a results file; one without exercises means the course itself could

@@ -15,12 +15,64 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 const INCLUDES: [&str; 3] = ["include", "include_str", "include_bytes"];
 
-/// The first construct in `source` that could pull in code from outside the submission (e.g.
-/// "`include_str!`", "`#[path]`"), or `None`. A file that does not lex is `None`: the compiler
-/// will report it the normal way.
-pub fn find(source: &str) -> Option<String> {
-    let tokens = TokenStream::from_str(source).ok()?;
-    scan(tokens)
+/// Why a submitted file cannot be graded as written.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// A construct that could pull in code from outside the submission (e.g. "`include_str!`",
+    /// "`#[path]`").
+    Outside(String),
+    /// The file is not Rust tokens at all. It would not compile either, but it cannot be
+    /// scanned, so it is not taken: the scan must see everything rustc will.
+    Unreadable(String),
+}
+
+/// Why `source` is refused, or `None` if it may be graded.
+pub fn find(source: &str) -> Option<Refused> {
+    match TokenStream::from_str(without_shebang(source)) {
+        Ok(tokens) => scan(tokens).map(Refused::Outside),
+        Err(e) => Some(Refused::Unreadable(e.to_string())),
+    }
+}
+
+/// rustc ignores a first line `#!…` unless it begins an inner attribute (`#![…]`, possibly with
+/// whitespace or comments between `#!` and `[`); proc_macro2 does not, so strip it the same way.
+fn without_shebang(source: &str) -> &str {
+    let Some(rest) = source.strip_prefix("#!") else {
+        return source;
+    };
+    let mut tail = rest;
+    loop {
+        tail = tail.trim_start();
+        if let Some(after) = tail.strip_prefix("//") {
+            tail = after.split_once('\n').map_or("", |(_, next)| next);
+        } else if let Some(after) = tail.strip_prefix("/*") {
+            // Block comments nest in Rust.
+            let mut depth = 1;
+            let mut chars = after.char_indices();
+            let mut end = after.len();
+            while let Some((i, c)) = chars.next() {
+                let next = after[i + c.len_utf8()..].chars().next();
+                match (c, next) {
+                    ('/', Some('*')) => depth += 1,
+                    ('*', Some('/')) => depth -= 1,
+                    _ => continue,
+                }
+                chars.next();
+                if depth == 0 {
+                    end = i + 2;
+                    break;
+                }
+            }
+            tail = &after[end.min(after.len())..];
+        } else {
+            break;
+        }
+    }
+    if tail.starts_with('[') {
+        return source;
+    }
+    // The shebang is the first line; keep its newline so line numbers do not move.
+    source.find('\n').map_or("", |n| &source[n..])
 }
 
 fn scan(tokens: TokenStream) -> Option<String> {
@@ -105,7 +157,7 @@ fn unraw(id: &proc_macro2::Ident) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::find;
+    use super::{Refused, find};
 
     #[test]
     fn plain_code_comments_and_strings_pass() {
@@ -134,7 +186,7 @@ mod tests {
             "mod m { fn f() { let _ = [include_str!(\"x\")]; } }",
             "#[doc = include_str!(\"x\")] pub struct S;",
         ] {
-            assert!(find(src).is_some(), "{src}");
+            assert!(matches!(find(src), Some(Refused::Outside(_))), "{src}");
         }
     }
 
@@ -150,12 +202,31 @@ mod tests {
             // Strict on purpose: forwarding attributes could forward `path = …` too.
             "macro_rules! m { ($(#[$a:meta])* $i:ident) => { $(#[$a])* struct $i; } }",
         ] {
-            assert!(find(src).is_some(), "{src}");
+            assert!(matches!(find(src), Some(Refused::Outside(_))), "{src}");
         }
     }
 
     #[test]
-    fn a_file_that_does_not_lex_is_left_to_the_compiler() {
-        assert_eq!(find("fn f() { \"unterminated }"), None);
+    fn a_file_that_does_not_lex_is_refused_as_unreadable() {
+        assert!(matches!(
+            find("fn f() { \"unterminated }"),
+            Some(Refused::Unreadable(_))
+        ));
+    }
+
+    #[test]
+    fn a_shebang_line_cannot_hide_what_follows() {
+        // rustc drops the first line; a quote in it must not swallow the rest of the file.
+        let src = "#!/bin/x\"\ninclude!(\"/course/solutions/a.rs\");";
+        assert!(matches!(find(src), Some(Refused::Outside(_))));
+        assert_eq!(find("#!/usr/bin/env run-cargo-script\npub fn f() {}"), None);
+        // `#!` followed by `[` (even after comments) is an inner attribute, not a shebang.
+        for src in [
+            "#![path = \"x\"]",
+            "#! /* c */ [path = \"x\"]",
+            "#!// c\n[path = \"x\"]",
+        ] {
+            assert!(matches!(find(src), Some(Refused::Outside(_))), "{src}");
+        }
     }
 }

@@ -92,10 +92,15 @@ pub fn to_json(r: &Results) -> Result<String> {
 
 /// A student's results, one entry per exercise in course order.
 pub fn of_student(course: &Course, s: &StudentResult, shown: Visibility) -> Results {
-    let mut output = format!(
-        "{}: {} / {} points.\n",
-        course.manifest.course.title, s.total, s.max
-    );
+    // The top-level output is shown whatever the tests' visibility, so the total only appears
+    // when the results are visible at once.
+    let mut output = match shown {
+        Visibility::Visible => format!(
+            "{}: {} / {} points.\n",
+            course.manifest.course.title, s.total, s.max
+        ),
+        _ => format!("{}\n", course.manifest.course.title),
+    };
     if !s.notes.is_empty() {
         output.push_str("\nAbout your submission:\n");
         for n in &s.notes {

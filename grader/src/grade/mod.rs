@@ -27,7 +27,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
 use crate::course::Course;
-use crate::results::ExerciseResult;
+use crate::results::{ExerciseResult, TestStatus};
 use crate::runner::Limits;
 pub use autograder::autograde;
 use cache::Cache;
@@ -123,7 +123,14 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
             .as_ref()
             .expect("prepared above")
             .grade(&sub.id, found, opts, &progress);
+        // A timeout may come from a busy machine rather than the code: grade it again next time.
+        let timed_out = graded
+            .result
+            .exercises
+            .iter()
+            .any(|e| e.tests.iter().any(|t| t.status == TestStatus::Timeout));
         if graded.trustworthy
+            && !timed_out
             && let Err(e) = cache.store(key, &graded.result)
         {
             bar.suspend(|| eprintln!("warning: {e:#} (the next run grades {} again)", sub.id));

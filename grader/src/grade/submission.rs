@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use walkdir::WalkDir;
 
-use super::forbidden;
+use super::forbidden::{self, Refused};
 
 /// Largest source file taken from a submission; bigger ones are skipped with a note.
 const MAX_FILE_BYTES: u64 = 512 * 1024;
@@ -128,6 +128,9 @@ pub fn collect(sub: &Submission, crates: &[String], pristine: &Path, scratch: &P
             .notes
             .push(format!("took the exercises from {}/", rel.display()));
     }
+    // Every file taken must really lie inside the submission: a link to a folder (say
+    // `src -> /course/solutions/…/src`) would otherwise hand the grader someone else's code.
+    let inside = root.canonicalize().unwrap_or_else(|_| root.clone());
     for krate in crates {
         let src = exercises.join(krate).join("src");
         let mut files = BTreeMap::new();
@@ -140,6 +143,16 @@ pub fn collect(sub: &Submission, crates: &[String], pristine: &Path, scratch: &P
                 continue;
             };
             let rel = rel.to_string_lossy().replace('\\', "/");
+            if !entry
+                .path()
+                .canonicalize()
+                .is_ok_and(|real| real.starts_with(&inside))
+            {
+                found.notes.push(format!(
+                    "skipped exercises/{krate}/{rel}: it lies outside the submission (a link)"
+                ));
+                continue;
+            }
             let size = entry.metadata().map_or(0, |m| m.len());
             if size > MAX_FILE_BYTES {
                 found.notes.push(format!(
@@ -150,21 +163,27 @@ pub fn collect(sub: &Submission, crates: &[String], pristine: &Path, scratch: &P
             match std::fs::read(entry.path()) {
                 Ok(bytes) => {
                     let text = String::from_utf8_lossy(&bytes);
-                    let Some(what) = forbidden::find(&text) else {
+                    let Some(refused) = forbidden::find(&text) else {
                         files.insert(rel, bytes);
                         continue;
                     };
                     // Grade it as the stub would be, so the exercise is not "missing".
                     let stub = std::fs::read(pristine.join(krate).join(&rel)).ok();
-                    found.notes.push(format!(
-                        "exercises/{krate}/{rel} uses include!/#[path] ({what}): submissions may \
-                         only contain their own code; the file was {}",
-                        if stub.is_some() {
-                            "replaced by the stub"
-                        } else {
-                            "left out"
-                        }
-                    ));
+                    let what = if stub.is_some() {
+                        "the file was replaced by the stub"
+                    } else {
+                        "the file was left out"
+                    };
+                    found.notes.push(match refused {
+                        Refused::Outside(how) => format!(
+                            "exercises/{krate}/{rel} uses include!/#[path] ({how}): submissions \
+                             may only contain their own code; {what}"
+                        ),
+                        Refused::Unreadable(why) => format!(
+                            "exercises/{krate}/{rel} is not valid Rust ({why}); {what} (run \
+                             `cargo course check` to see the compiler's error)"
+                        ),
+                    });
                     if let Some(stub) = stub {
                         files.insert(rel, stub);
                     }

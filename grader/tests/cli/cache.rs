@@ -68,4 +68,17 @@ fn a_re_grade_reuses_unchanged_students_and_grades_changed_ones_again() {
         assert!(!again.contains("reused"), "{extra:?}: {again}");
         assert_eq!(grades_json(out.path()), regraded);
     }
+
+    // A changed course (here a test's weight) grades everyone again, with the new points.
+    let manifest = course.path().join("exercises/course.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace("adds_large_numbers = 2", "adds_large_numbers = 3"),
+    )
+    .unwrap();
+    let changed = grade(course.path(), subs.path(), out.path(), &[]);
+    assert!(!changed.contains("reused"), "{changed}");
+    let csv = std::fs::read_to_string(out.path().join("grades.csv")).unwrap();
+    assert_eq!(csv, "id,add,mul,total,max\nalice,5,2,7,7\nbob,5,2,7,7\n");
 }

@@ -233,6 +233,34 @@ fn a_file_that_pulls_in_the_solution_is_graded_as_the_stub() {
 }
 
 #[test]
+fn files_reached_through_a_link_out_of_the_submission_are_not_taken() {
+    let course = fixture_course();
+    let subs = tempfile::tempdir().unwrap();
+    let linker = subs.path().join("linker/exercises");
+    std::fs::create_dir_all(&linker).unwrap();
+    // The whole crate folder is a link to the course's own solution.
+    std::os::unix::fs::symlink(course.path().join("solutions/arith"), linker.join("arith"))
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = grader(course.path())
+        .arg("grade")
+        .arg(subs.path())
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr_of(&run));
+    let json = read_grades(out.path());
+    let student = &json["students"][0];
+    assert_eq!(student["total"], 0, "{student}");
+    let notes = student["notes"].to_string();
+    assert!(
+        notes.contains("skipped exercises/arith/src/add.rs: it lies outside the submission"),
+        "{notes}"
+    );
+}
+
+#[test]
 fn grading_refuses_weights_that_name_no_test() {
     let course = fixture_course();
     let manifest = course.path().join("exercises/course.toml");

@@ -66,6 +66,35 @@ fn a_complete_upload_scores_full_marks_with_one_entry_per_exercise() {
     );
 }
 
+#[test]
+fn results_held_back_until_the_due_date_say_so_everywhere_and_hide_the_total() {
+    let course = fixture_course();
+    let upload = tempfile::tempdir().unwrap();
+    copy_tree(
+        &course.path().join("solutions/arith/src"),
+        &upload.path().join("exercises/arith/src"),
+    );
+    let results = upload.path().join("results.json");
+    let run = grader(course.path())
+        .arg("gradescope")
+        .arg("--submission")
+        .arg(upload.path())
+        .arg("--results")
+        .arg(&results)
+        .args(["--visibility", "after-due-date"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr_of(&run));
+    let json = read_json(&results);
+    assert_eq!(json["visibility"], "after_due_date");
+    for t in json["tests"].as_array().unwrap() {
+        assert_eq!(t["visibility"], "after_due_date", "{t}");
+    }
+    let output = json["output"].as_str().unwrap();
+    assert!(!output.contains("6 / 6"), "{output}");
+    assert_eq!(json["score"], 6);
+}
+
 /// A zip uploaded as it is, with a failing exercise: the snapshot is what the student reads.
 #[test]
 fn a_zipped_upload_gets_the_failures_and_hints_of_each_exercise() {

@@ -101,6 +101,9 @@ enum Command {
         /// Also write DIR/gradescope/<id>.json: what the `gradescope` command would upload.
         #[arg(long)]
         gradescope: bool,
+        /// With --gradescope: when Gradescope would show the results to the student.
+        #[arg(long, value_enum, default_value_t = grade::Visibility::Visible, requires = "gradescope")]
+        visibility: grade::Visibility,
         #[command(flatten)]
         limits: LimitArgs,
     },
@@ -184,8 +187,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         limits,
     } = &cli.command
     {
-        let mut opts = grade_options(limits, *build_timeout, None, false, false);
-        opts.visibility = *visibility;
+        let opts = grade_options(limits, *build_timeout, None, false, Some(*visibility));
         grade::autograde(cli.course.as_deref(), submission, results, &opts)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -225,9 +227,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             build_timeout,
             no_cache,
             gradescope,
+            visibility,
             limits,
         } => {
-            let opts = grade_options(&limits, build_timeout, jobs, no_cache, gradescope);
+            let preview = gradescope.then_some(visibility);
+            let opts = grade_options(&limits, build_timeout, jobs, no_cache, preview);
             let book = grade::grade(&course, &submissions, &out, &opts)?;
             print!("{}", grade::summary_table(&book));
             Ok(ExitCode::SUCCESS)
@@ -292,14 +296,14 @@ fn grade_options(
     build_timeout: f64,
     jobs: Option<usize>,
     no_cache: bool,
-    gradescope: bool,
+    gradescope: Option<grade::Visibility>,
 ) -> grade::Options {
     grade::Options {
         limits: limits.limits(),
         jobs: jobs.unwrap_or_else(default_jobs),
         build_timeout: Duration::from_secs_f64(build_timeout.max(1.0)),
         no_cache,
-        gradescope,
-        visibility: grade::Visibility::default(),
+        gradescope: gradescope.is_some(),
+        visibility: gradescope.unwrap_or_default(),
     }
 }

@@ -225,6 +225,7 @@ fn grade_with_gradescope_writes_each_students_results_json() {
         .arg("--out")
         .arg(out.path())
         .arg("--gradescope")
+        .args(["--visibility", "after-published"])
         .output()
         .unwrap();
     assert!(run.status.success(), "{}", stderr_of(&run));
@@ -232,6 +233,7 @@ fn grade_with_gradescope_writes_each_students_results_json() {
     for student in grades["students"].as_array().unwrap() {
         let id = student["id"].as_str().unwrap();
         let json = read_json(&out.path().join(format!("gradescope/{id}.json")));
+        assert_eq!(json["visibility"], "after_published", "{id}");
         assert_eq!(json["score"], student["total"], "{id}");
         assert_eq!(max_score(&json), student["max"].as_u64().unwrap(), "{id}");
     }

@@ -210,7 +210,7 @@ pub fn list_crates(root: &Path) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn exercise() -> Exercise {
@@ -259,10 +259,8 @@ mod tests {
         assert!(text.contains("idd"), "{text}");
     }
 
-    #[test]
-    fn prerequisites_are_transitive_and_in_course_order() {
-        let m = Manifest::parse(
-            r#"
+    /// Three exercises, each building on the one before (`c` → `b` → `a`).
+    pub(crate) const CHAIN: &str = r#"
             [course]
             title = "t"
             [[exercise]]
@@ -291,9 +289,11 @@ mod tests {
             tests = "ch03_c"
             builds_on = ["b"]
             hints = ["x", "y"]
-            "#,
-        )
-        .unwrap();
+            "#;
+
+    #[test]
+    fn prerequisites_are_transitive_and_in_course_order() {
+        let m = Manifest::parse(CHAIN).unwrap();
         let ids: Vec<&str> = m
             .prerequisites(&m.exercises[2])
             .iter()

@@ -251,30 +251,7 @@ mod tests {
 
     #[test]
     fn feedback_names_the_unfinished_exercises_a_failure_builds_on() {
-        let m = Manifest::parse(
-            r#"
-            [course]
-            title = "t"
-            [[exercise]]
-            id = "a"
-            title = "A"
-            chapter = "a.md"
-            crate = "c"
-            files = ["src/a.rs"]
-            tests = "ch01_a"
-            hints = ["x", "y"]
-            [[exercise]]
-            id = "b"
-            title = "B"
-            chapter = "b.md"
-            crate = "c"
-            files = ["src/b.rs"]
-            tests = "ch02_b"
-            builds_on = ["a"]
-            hints = ["x", "y"]
-            "#,
-        )
-        .unwrap();
+        let m = Manifest::parse(crate::manifest::tests::CHAIN).unwrap();
         let result = |id: &str, status| ExerciseResult {
             id: id.into(),
             title: id.into(),

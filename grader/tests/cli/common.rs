@@ -73,3 +73,17 @@ pub fn read_grades(out: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(out.join("grades.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
+
+/// `grade SUBS --out OUT EXTRA…` run in `course`; it must succeed. Its output, for more checks.
+pub fn grade_ok(course: &Path, subs: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let run = grader(course)
+        .arg("grade")
+        .arg(subs)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr_of(&run));
+    run
+}

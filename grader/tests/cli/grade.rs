@@ -41,15 +41,12 @@ fn grading_scores_every_kind_of_submission_and_never_crashes() {
     let course = fixture_course();
     let subs = submissions(course.path());
     let out = tempfile::tempdir().unwrap();
-    let run = grader(course.path())
-        .arg("grade")
-        .arg(subs.path())
-        .arg("--out")
-        .arg(out.path())
-        .args(["--timeout", "2", "--memory-mb", "1024"])
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", stderr_of(&run));
+    let run = grade_ok(
+        course.path(),
+        subs.path(),
+        out.path(),
+        &["--timeout", "2", "--memory-mb", "1024"],
+    );
     insta::assert_snapshot!("summary", stdout_of(&run));
     insta::assert_snapshot!(
         "csv",
@@ -176,15 +173,12 @@ fn a_reports_folder_inside_the_submissions_is_never_graded_as_a_student() {
 fn a_build_that_never_ends_is_stopped_and_reported() {
     let course = fixture_course();
     let out = tempfile::tempdir().unwrap();
-    let run = grader(course.path())
-        .arg("grade")
-        .arg(fixtures().join("slow_build"))
-        .arg("--out")
-        .arg(out.path())
-        .args(["--build-timeout", "5"])
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", stderr_of(&run));
+    grade_ok(
+        course.path(),
+        &fixtures().join("slow_build"),
+        out.path(),
+        &["--build-timeout", "5"],
+    );
     let json = read_grades(out.path());
     let student = &json["students"][0];
     assert_eq!(student["id"], "compiler_loop");
@@ -202,14 +196,7 @@ fn a_build_that_never_ends_is_stopped_and_reported() {
 fn a_file_that_pulls_in_the_solution_is_graded_as_the_stub() {
     let course = fixture_course();
     let out = tempfile::tempdir().unwrap();
-    let run = grader(course.path())
-        .arg("grade")
-        .arg(fixtures().join("cheating"))
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", stderr_of(&run));
+    grade_ok(course.path(), &fixtures().join("cheating"), out.path(), &[]);
     let json = read_grades(out.path());
     let student = &json["students"][0];
     assert_eq!(student["id"], "cheater");
@@ -242,14 +229,7 @@ fn files_reached_through_a_link_out_of_the_submission_are_not_taken() {
     std::os::unix::fs::symlink(course.path().join("solutions/arith"), linker.join("arith"))
         .unwrap();
     let out = tempfile::tempdir().unwrap();
-    let run = grader(course.path())
-        .arg("grade")
-        .arg(subs.path())
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", stderr_of(&run));
+    grade_ok(course.path(), subs.path(), out.path(), &[]);
     let json = read_grades(out.path());
     let student = &json["students"][0];
     assert_eq!(student["total"], 0, "{student}");

@@ -219,16 +219,12 @@ fn grade_with_gradescope_writes_each_students_results_json() {
         &subs.path().join("alice/exercises/arith/src"),
     );
     let out = tempfile::tempdir().unwrap();
-    let run = grader(course.path())
-        .arg("grade")
-        .arg(subs.path())
-        .arg("--out")
-        .arg(out.path())
-        .arg("--gradescope")
-        .args(["--visibility", "after-published"])
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", stderr_of(&run));
+    grade_ok(
+        course.path(),
+        subs.path(),
+        out.path(),
+        &["--gradescope", "--visibility", "after-published"],
+    );
     let grades = read_grades(out.path());
     for student in grades["students"].as_array().unwrap() {
         let id = student["id"].as_str().unwrap();

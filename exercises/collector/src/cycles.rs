@@ -26,7 +26,8 @@
 //! `op.node()` to go between nodes and objects; `self.obj(op).refcnt`; `self.traverse(op,
 //! |heap, r| ...)` to visit the references `op` holds; `self.tp_clear(op)`; `incref`/`decref`.
 
-// The `todo!()` bodies below do not use their parameters (or imports) yet.
+// The `todo!()` bodies below do not use their parameters (or imports) yet:
+// delete the `allow` below once they do.
 #![allow(unused_variables, unused_imports)]
 
 mod collect;
@@ -110,7 +111,8 @@ impl GcHeap {
 
     /// `update_refs`: for every object on `containers`, set `gc_refs` to its refcount and set
     /// the COLLECTING flag (keep FINALIZED). CPython asserts `gc_refs != 0`: a tracked object
-    /// with refcount 0 should already have been deallocated.
+    /// with refcount 0 should already have been deallocated (a `debug_assert!` is enough; no
+    /// test relies on it).
     pub fn update_refs(&mut self, containers: ListId) {
         // TODO: walk containers: gc_refs = refcount, set GcHead::COLLECTING (keep the other flags)
         todo!("update_refs: gc_refs = ob_refcnt and COLLECTING for every object on the list")
@@ -146,7 +148,8 @@ impl GcHeap {
     /// `move_unreachable`: scan `young` from first to last.
     /// - `gc_refs > 0`: reachable. Traverse it with `visit_reachable` (which may append objects
     ///   to `young`), then clear its COLLECTING flag. Read its `next` only *after* traversing.
-    /// - `gc_refs == 0`: maybe unreachable. Move it to the end of `unreachable` and set its
+    /// - `gc_refs == 0`: maybe unreachable. Read its `next` *before* moving it (the move
+    ///   relinks it into `unreachable`), then move it to the end of `unreachable` and set its
     ///   UNREACHABLE flag; a later reachable object may still move it back.
     ///
     /// At the end `young` holds exactly the objects reachable from outside, and `unreachable`
@@ -166,7 +169,9 @@ impl GcHeap {
     /// `delete_garbage`: free what is on `collectable`. Repeatedly take the *first* object:
     /// `incref` it, `tp_clear` it (it drops its references, which breaks the cycle and lets
     /// reference counting free objects, removing them from the list), `decref` it. If it is
-    /// still the first object afterwards, it survived: move it to `old`.
+    /// still the first object afterwards, it survived: clear its COLLECTING flag (CPython's
+    /// `gc_clear_collecting`, so a later collection of another generation ignores it) and move
+    /// it to `old`.
     pub fn delete_garbage(&mut self, collectable: ListId, old: ListId) {
         // TODO: take the first object: incref, self.tp_clear(op), decref; still first? move it to old
         todo!("delete_garbage: clear the first object until the list is empty")

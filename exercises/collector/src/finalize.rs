@@ -15,7 +15,8 @@
 //! `self.gc[op].flags`; the count is `self.obj(op).refcnt`; `self.garbage` is `gc.garbage` and
 //! `self.unraisablehook` is `sys.unraisablehook` (`None`: the default hook).
 
-// The `todo!()` bodies below do not use their parameters (or imports) yet.
+// The `todo!()` bodies below do not use their parameters (or imports) yet:
+// delete the `allow` below once they do.
 #![allow(unused_variables, unused_imports)]
 
 use crate::cycles::{GcHead, GcHeap, ListId, ObjId};

@@ -19,7 +19,8 @@
 //! `cycles/collect.rs` (counters, promotion, `long_lived_*`, statistics, the `DEBUG_STATS` start
 //! and done lines, and the calls to the callback and statistics functions below).
 
-// The `todo!()` bodies below do not use their parameters (or imports) yet.
+// The `todo!()` bodies below do not use their parameters (or imports) yet:
+// delete the `allow` below once they do.
 #![allow(unused_variables, unused_imports)]
 
 use std::fmt;

@@ -39,7 +39,8 @@
 //! return the live object or the right `Unknown`/`Dead` error. You write `alloc`, `refcount`,
 //! `references`, `incref`, `decref` (with the cascade), `link` and `unlink`.
 
-// The `todo!()` bodies below do not use their parameters yet.
+// The `todo!()` bodies below do not use their parameters yet:
+// delete the `allow` below once they do.
 #![allow(unused_variables)]
 
 use std::fmt;
@@ -161,8 +162,9 @@ impl Heap {
     /// objects whose count reached zero; pop from the front, push at the back. That gives the
     /// deallocation order rule of the module docs.
     ///
-    /// Errors: `Unknown` (op `"decref"`); `NegativeRefcount` if `obj` is already deallocated.
-    /// Both leave the heap unchanged.
+    /// Errors: `Unknown` (op `"decref"`); `NegativeRefcount` if `obj` is already deallocated
+    /// (the given `object_mut` calls that case `Dead`: turn it into `NegativeRefcount`). Both
+    /// leave the heap unchanged.
     ///
     /// One error can only be seen in the middle of a cascade: a dying object holds a reference
     /// to an object whose count is already zero (deallocated, or waiting on the worklist). That
@@ -193,9 +195,9 @@ impl Heap {
     /// may deallocate it and cascade.
     ///
     /// Errors (checked in this order, heap unchanged): `from` is `Unknown` or `Dead` (op
-    /// `"unlink"`); `to` is `Unknown`; `from` holds no reference to `to`: `NotReferenced`; `to`
-    /// is already deallocated (after an over-decref): `NegativeRefcount`. The cascade itself
-    /// may report a `NegativeRefcount` as [`Heap::decref`] does.
+    /// `"unlink"`); `to` is `Unknown` (op `"unlink"`); `from` holds no reference to `to`:
+    /// `NotReferenced`; `to` is already deallocated (after an over-decref): `NegativeRefcount`.
+    /// The cascade itself may report a `NegativeRefcount` as [`Heap::decref`] does.
     pub fn unlink(&mut self, from: Handle, to: Handle) -> Result<(), RefError> {
         // TODO: do every check first, then remove the first occurrence of `to` and decref it.
         todo!("unlink: check, remove the first reference to `to` from `from`, decref `to`")

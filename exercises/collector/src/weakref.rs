@@ -19,7 +19,8 @@
 //! callback })`, which `self.weakref_data(wr)` reads; `self.basic_weakref(op)` finds `op`'s basic
 //! weak reference (`get_basic_refs`). Use `info_mut` to change them.
 
-// The `todo!()` bodies below do not use their parameters (or imports) yet.
+// The `todo!()` bodies below do not use their parameters (or imports) yet:
+// delete the `allow` below once they do.
 #![allow(unused_variables, unused_imports)]
 
 use crate::cycles::{GcHead, GcHeap, ListId, ObjId};

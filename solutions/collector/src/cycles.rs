@@ -133,7 +133,8 @@ impl GcHeap {
 
     /// `update_refs`: for every object on `containers`, set `gc_refs` to its refcount and set
     /// the COLLECTING flag (keep FINALIZED). CPython asserts `gc_refs != 0`: a tracked object
-    /// with refcount 0 should already have been deallocated.
+    /// with refcount 0 should already have been deallocated (a `debug_assert!` is enough; no
+    /// test relies on it).
     pub fn update_refs(&mut self, containers: ListId) {
         let head = containers.node();
         let mut gc = self.gc[head].next;
@@ -194,7 +195,8 @@ impl GcHeap {
     /// `move_unreachable`: scan `young` from first to last.
     /// - `gc_refs > 0`: reachable. Traverse it with `visit_reachable` (which may append objects
     ///   to `young`), then clear its COLLECTING flag. Read its `next` only *after* traversing.
-    /// - `gc_refs == 0`: maybe unreachable. Move it to the end of `unreachable` and set its
+    /// - `gc_refs == 0`: maybe unreachable. Read its `next` *before* moving it (the move
+    ///   relinks it into `unreachable`), then move it to the end of `unreachable` and set its
     ///   UNREACHABLE flag; a later reachable object may still move it back.
     ///
     /// At the end `young` holds exactly the objects reachable from outside, and `unreachable`
@@ -229,7 +231,9 @@ impl GcHeap {
     /// `delete_garbage`: free what is on `collectable`. Repeatedly take the *first* object:
     /// `incref` it, `tp_clear` it (it drops its references, which breaks the cycle and lets
     /// reference counting free objects, removing them from the list), `decref` it. If it is
-    /// still the first object afterwards, it survived: move it to `old`.
+    /// still the first object afterwards, it survived: clear its COLLECTING flag (CPython's
+    /// `gc_clear_collecting`, so a later collection of another generation ignores it) and move
+    /// it to `old`.
     pub fn delete_garbage(&mut self, collectable: ListId, old: ListId) {
         let head = collectable.node();
         while !self.gc_list_is_empty(collectable) {
@@ -240,6 +244,7 @@ impl GcHeap {
             self.decref(op);
             if self.gc[head].next == gc {
                 // Still alive: move it, it may die later.
+                self.gc[gc].flags &= !GcHead::COLLECTING;
                 self.gc_list_move(op, old);
             }
         }

@@ -170,8 +170,9 @@ impl Heap {
     /// objects whose count reached zero; pop from the front, push at the back. That gives the
     /// deallocation order rule of the module docs.
     ///
-    /// Errors: `Unknown` (op `"decref"`); `NegativeRefcount` if `obj` is already deallocated.
-    /// Both leave the heap unchanged.
+    /// Errors: `Unknown` (op `"decref"`); `NegativeRefcount` if `obj` is already deallocated
+    /// (the given `object_mut` calls that case `Dead`: turn it into `NegativeRefcount`). Both
+    /// leave the heap unchanged.
     ///
     /// One error can only be seen in the middle of a cascade: a dying object holds a reference
     /// to an object whose count is already zero (deallocated, or waiting on the worklist). That
@@ -245,9 +246,9 @@ impl Heap {
     /// may deallocate it and cascade.
     ///
     /// Errors (checked in this order, heap unchanged): `from` is `Unknown` or `Dead` (op
-    /// `"unlink"`); `to` is `Unknown`; `from` holds no reference to `to`: `NotReferenced`; `to`
-    /// is already deallocated (after an over-decref): `NegativeRefcount`. The cascade itself
-    /// may report a `NegativeRefcount` as [`Heap::decref`] does.
+    /// `"unlink"`); `to` is `Unknown` (op `"unlink"`); `from` holds no reference to `to`:
+    /// `NotReferenced`; `to` is already deallocated (after an over-decref): `NegativeRefcount`.
+    /// The cascade itself may report a `NegativeRefcount` as [`Heap::decref`] does.
     pub fn unlink(&mut self, from: Handle, to: Handle) -> Result<(), RefError> {
         // TODO: do every check first, then remove the first occurrence of `to` and decref it.
         let holder = self.object("unlink", from)?;

@@ -117,7 +117,9 @@ impl Node {
     /// "No node": the `next` of an untracked object.
     pub const NONE: Node = Node(u32::MAX);
 
-    /// `FROM_GC(gc)`: the object whose head this is. Panics on a list head.
+    /// `FROM_GC(gc)`: the object whose head this is. Panics on a list head (and the panic
+    /// names the line of your code that asked, thanks to `#[track_caller]`).
+    #[track_caller]
     pub fn obj(self) -> ObjId {
         assert!(
             self.0 as usize >= ListId::COUNT && self != Node::NONE,

@@ -318,6 +318,7 @@ impl GcHeap {
     }
 
     /// The refcount, references and liveness of `op` (panics if it was deallocated).
+    #[track_caller]
     pub(crate) fn obj(&self, op: ObjId) -> &Obj {
         let o = &self.objs[op.index()];
         assert!(o.alive, "{} was already deallocated", self.name(op));
@@ -325,6 +326,7 @@ impl GcHeap {
     }
 
     /// [`GcHeap::obj`], to change.
+    #[track_caller]
     pub(crate) fn obj_mut(&mut self, op: ObjId) -> &mut Obj {
         let o = &mut self.objs[op.index()];
         assert!(

@@ -83,6 +83,21 @@ impl State {
             .iter()
             .find(|ex| self.progress(course, ex) != Progress::Done)
     }
+
+    /// The first exercise after `after` (in course order, wrapping around) that is not done:
+    /// a student working through Part II is sent on to the next exercise of Part II, not back
+    /// to the first unfinished one of Part I.
+    pub fn next_after<'a>(&self, course: &'a Course, after: &Exercise) -> Option<&'a Exercise> {
+        let all = &course.manifest.exercises;
+        let start = all
+            .iter()
+            .position(|e| e.id == after.id)
+            .map_or(0, |i| i + 1);
+        all[start..]
+            .iter()
+            .chain(&all[..start])
+            .find(|ex| self.progress(course, ex) != Progress::Done)
+    }
 }
 
 /// A hash of the exercise's files (names and contents), stored in `.course-state.json`. It must
@@ -261,7 +276,7 @@ pub fn check(course: &Course, id: Option<&str>, limits: Limits) -> Result<bool> 
             result.points,
             result.max
         );
-        match state.next(course) {
+        match state.next_after(course, ex) {
             Some(next) => print!("{}", next_steps(next)),
             None => println!("That was the last exercise: the whole course is done!"),
         }

@@ -92,7 +92,8 @@ pub enum PoolFree {
 /// out its first block (the end of `allocate_from_new_pool`).
 ///
 /// Sets `count = 1`. If the pool last held blocks of the same class, its header and free list
-/// are still valid: pop the head of the free list. Otherwise initialise the header: the first
+/// are still valid: pop the head of the free list (an emptied pool has every block it ever
+/// carved on that list, at least two, so nothing needs carving here). Otherwise initialise the header: the first
 /// block is at offset 48, the second becomes a one-element free list (its link set to null),
 /// `nextoffset = 48 + 2 * size` and `maxnextoffset = POOL_SIZE - size`. Only those two blocks
 /// are touched.
@@ -195,7 +196,14 @@ pub unsafe fn free_list_offsets(pool: *const PoolHeader) -> Vec<usize> {
         let limit = num_blocks((*pool).szidx as usize) + 1;
         let mut b = (*pool).freeblock;
         while !b.is_null() && out.len() < limit {
-            out.push(b as usize - pool as usize);
+            let offset = (b as usize).wrapping_sub(pool as usize);
+            // A link into junk (a block whose first word was never set) must not be followed.
+            assert!(
+                offset < POOL_SIZE,
+                "the free list leaves the pool after {out:?}: a link reads {b:p}. The last free \
+                 block's first word must be a null link (write one into each block you carve)"
+            );
+            out.push(offset);
             b = *b.cast::<*mut u8>();
         }
     }

@@ -41,7 +41,8 @@ pub fn index_to_size(szidx: usize) -> usize {
 }
 
 /// `nbytes` rounded up to a multiple of [`ALIGNMENT`] (`_Py_SIZE_ROUND_UP`): the block size a
-/// small request really gets.
+/// small request really gets. 0 stays 0; `nbytes` is at most `usize::MAX - 15` (no caller
+/// passes more).
 pub fn round_up(nbytes: usize) -> usize {
     (nbytes + (ALIGNMENT - 1)) & !(ALIGNMENT - 1)
 }

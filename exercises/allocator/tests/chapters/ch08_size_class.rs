@@ -41,7 +41,8 @@ fn class_sizes_run_16_32_up_to_512_in_steps_of_16() {
 #[test]
 fn every_small_request_fits_its_class_and_not_the_class_below() {
     for n in 1..=SMALL_REQUEST_THRESHOLD {
-        let i = size_class_index(n).unwrap();
+        let i = size_class_index(n)
+            .unwrap_or_else(|| panic!("size_class_index({n}) is None, but {n} is a small request"));
         assert!(n <= index_to_size(i), "{n} does not fit class {i}");
         if i > 0 {
             assert!(n > index_to_size(i - 1), "{n} would fit class {}", i - 1);

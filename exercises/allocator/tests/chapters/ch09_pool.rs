@@ -6,7 +6,8 @@ use std::alloc::{Layout, alloc_zeroed, dealloc};
 use allocator::pool::*;
 
 /// One pool-aligned 16 KiB region from the test's own heap, with a header as an arena would
-/// leave it for a freshly carved pool (`szidx = DUMMY_SIZE_IDX`).
+/// leave it for a freshly carved pool (`szidx = DUMMY_SIZE_IDX`). The blocks hold junk (0xAB),
+/// as reused memory does: a pool must never rely on its blocks being zero.
 struct TestPool {
     base: *mut u8,
 }
@@ -18,8 +19,13 @@ impl TestPool {
         let base = unsafe { alloc_zeroed(layout) };
         assert!(!base.is_null());
         let pool = TestPool { base };
-        // SAFETY: the region is ours, zeroed, and large enough for the header.
-        unsafe { (*pool.hdr()).szidx = DUMMY_SIZE_IDX };
+        // SAFETY: the region is ours and large enough for the header: junk after the header,
+        // a zeroed header with the dummy class.
+        unsafe {
+            let header = std::mem::size_of::<PoolHeader>();
+            base.add(header).write_bytes(0xAB, POOL_SIZE - header);
+            (*pool.hdr()).szidx = DUMMY_SIZE_IDX;
+        }
         pool
     }
     fn hdr(&self) -> *mut PoolHeader {

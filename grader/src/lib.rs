@@ -7,6 +7,7 @@ pub mod book;
 pub mod cargo;
 pub mod course;
 pub mod doctest;
+pub mod edition;
 pub mod grade;
 pub mod hash;
 pub mod manifest;

@@ -7,14 +7,15 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use grader::course::Course;
 use grader::runner::{Limits, default_jobs};
-use grader::{book, doctest, grade, student, verify, watch};
+use grader::{book, doctest, edition, grade, student, verify, watch};
 
 /// The course tool for "Python memory, rebuilt in Rust".
 ///
 /// Students: `list` shows your progress and what to do next; `check` builds and tests an exercise;
 /// `watch` re-checks on every save; `hint` gives one more hint each time.
 /// Instructors: `grade` grades a folder of submissions; `gradescope` grades one upload inside a
-/// Gradescope autograder. Maintainers: `verify`, `book`.
+/// Gradescope autograder; `edition` writes the course without its solutions, for students.
+/// Maintainers: `verify`, `book`.
 #[derive(Parser)]
 #[command(
     name = "cargo course",
@@ -134,6 +135,21 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
+    /// Write the student edition of the course: everything but solutions/, ready to publish.
+    ///
+    /// Copies the course's files (its git-tracked files in a git checkout; else every file but
+    /// target/, book/build/ and .course-state.json) except solutions/ into DIR, takes solutions/*
+    /// out of the workspace in DIR/Cargo.toml, and lets cargo prune DIR/Cargo.lock offline. Then
+    /// checks DIR: cargo resolves it offline and its manifest matches its files.
+    Edition {
+        /// Where to write the edition: a new or empty folder outside the course.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Replace the contents of a non-empty DIR (all but its .git/, so DIR may be a clone of
+        /// the students' repository).
+        #[arg(long)]
+        force: bool,
+    },
     /// Check the whole course: manifest, crates, stubs fail, solutions pass, book, Python examples.
     Verify {
         /// Skip building the book.
@@ -194,11 +210,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let course = Course::open(cli.course.as_deref())?;
     // A manifest that does not match the files would mislead a student (a test module that never
     // runs, a file that is not there). `grade` checks it too, `verify` reports it as one of its
-    // rows, and `book`/`doctest` read only the book. The check reads exercises/ and book/src/,
+    // rows, `edition` refuses to publish a course that fails it, and `book`/`doctest` read only
+    // the book. The check reads exercises/ and book/src/,
     // never solutions/, so it works in a student's copy of the course.
     if matches!(
         cli.command,
-        Command::List | Command::Check { .. } | Command::Watch { .. } | Command::Hint { .. }
+        Command::List
+            | Command::Check { .. }
+            | Command::Watch { .. }
+            | Command::Hint { .. }
+            | Command::Edition { .. }
     ) {
         course.manifest.ensure_valid(&course.root)?;
     }
@@ -234,6 +255,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let opts = grade_options(&limits, build_timeout, jobs, no_cache, preview);
             let book = grade::grade(&course, &submissions, &out, &opts)?;
             print!("{}", grade::summary_table(&book));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Edition { out, force } => {
+            let report = edition::write(&course, &out, force)?;
+            print!("{}", report.render());
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify {

@@ -155,7 +155,10 @@ fn book_builds_into_the_requested_folder() {
 /// crates, test modules and book pages agree, the book builds and its Python is true.
 #[test]
 fn verify_passes_on_this_course() {
-    let out = grader(&repo_root())
+    let Some(root) = real_course_with_solutions() else {
+        return;
+    };
+    let out = grader(&root)
         .env_remove("CARGO_TARGET_DIR")
         .arg("verify")
         .output()

@@ -5,6 +5,7 @@
 mod cache;
 mod common;
 mod course;
+mod edition;
 mod grade;
 mod gradescope;
 mod student;

@@ -34,10 +34,12 @@ mod collect;
 mod dealloc;
 mod gc_head;
 mod heap;
+mod host;
 
 pub use collect::Collected;
 pub use gc_head::{GcHead, Heads, ListId, NUM_GENERATIONS, Node, ObjId};
 pub use heap::GcHeap;
+pub use host::Host;
 
 use std::fmt;
 

@@ -49,7 +49,9 @@ pub enum Finalizer {
         class: &'static str,
         /// `"ExceptionType: message"`.
         error: &'static str,
-    },
+    },    /// A runtime's `__del__` (Part V): [`GcHeap::tp_finalize`] calls the heap's host
+    /// (`crate::cycles::Host::tp_finalize`), which runs the Python method.
+    Host,
 }
 
 /// The arguments of `sys.unraisablehook` (`UnraisableHookArgs`), as text.
@@ -92,6 +94,12 @@ impl GcHeap {
     /// goes to `write_unraisable` (`PyErr_WriteUnraisable(del)`).
     pub fn tp_finalize(&mut self, op: ObjId) {
         let finalizer = self.info(op).finalizer;
+        if finalizer == Finalizer::Host {
+            if let Some(host) = self.host_of(op) {
+                host.tp_finalize(self, op);
+            }
+            return;
+        }
         let mut line = format!("__del__ {}", self.name(op));
         if finalizer == Finalizer::PrintIsFinalized {
             let flag = if self.is_finalized(op) {
@@ -110,7 +118,8 @@ impl GcHeap {
             Finalizer::None
             | Finalizer::Print
             | Finalizer::PrintIsFinalized
-            | Finalizer::CollectInside => {}
+            | Finalizer::CollectInside
+            | Finalizer::Host => {}
             Finalizer::Resurrect => self.incref(op),
             Finalizer::Raise { class, error } => self.write_unraisable(UnraisableHookArgs {
                 err_msg: "Exception ignored in".to_string(),

@@ -12,7 +12,13 @@ impl GcHeap {
     /// The deallocation cascade after `op`'s count reached zero. CPython recurses
     /// (`Py_DECREF` → `tp_dealloc` → `Py_DECREF` ...); we keep the references still to drop on
     /// a stack, which gives the same depth-first order without using the machine stack.
+    /// A runtime object's `tp_dealloc` is its host's (`cycles/host.rs`): it recurses as CPython
+    /// does, and keeps its own trashcan.
     pub(super) fn dealloc(&mut self, op: ObjId) {
+        if let Some(host) = self.host_of(op) {
+            host.tp_dealloc(self, op);
+            return;
+        }
         let mut pending = Vec::new();
         self.subtype_dealloc(op, &mut pending);
         while let Some(r) = pending.pop() {

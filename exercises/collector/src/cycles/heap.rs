@@ -15,6 +15,7 @@ use crate::generations::{GcCallback, GenStats};
 use crate::weakref::WeakRefData;
 
 use super::gc_head::{GcHead, Heads, ListId, NUM_GENERATIONS, Node, ObjId};
+use super::host::Host;
 
 /// One object (the `PyObject` behind a `PyGC_Head`): the fields a collection reads for every
 /// object. The rest is in [`ObjInfo`], apart, so that a collection touches less memory.
@@ -41,6 +42,12 @@ pub(crate) struct ObjInfo {
     pub(crate) weakref: Option<Box<WeakRefData>>,
     /// A label for logs and test output.
     pub(crate) name: Box<str>,
+    /// A runtime object ([`GcHeap::new_object`]): its type's slots are the heap's host.
+    pub(crate) host: bool,
+    /// A runtime object of a GC type (chapter objects always are).
+    pub(crate) is_gc: bool,
+    /// A runtime object's fields (see `cycles/host.rs`).
+    pub(crate) payload: Option<Box<dyn std::any::Any>>,
 }
 
 /// The count and threshold of one generation (`struct gc_generation`; its list head is
@@ -84,6 +91,14 @@ pub struct GcHeap {
     pub(crate) unraisablehook: Option<UnraisableHook>,
     /// What the program printed (stdout and stderr together), one line per entry.
     pub(crate) log: Vec<String>,
+    /// The type slots of runtime objects (Part V; `cycles/host.rs`).
+    pub(crate) host: Option<&'static dyn Host>,
+    /// The runtime's own state (Part V).
+    pub(crate) state: Option<Box<dyn std::any::Any>>,
+    /// Handles of freed runtime objects, to reuse.
+    pub(crate) free_ids: Vec<u32>,
+    /// A buffer for [`GcHeap::traverse`] of runtime objects.
+    pub(crate) scratch: Vec<ObjId>,
 }
 
 impl Default for GcHeap {
@@ -125,6 +140,10 @@ impl GcHeap {
             garbage: Vec::new(),
             unraisablehook: None,
             log: Vec::new(),
+            host: None,
+            state: None,
+            free_ids: Vec::new(),
+            scratch: Vec::new(),
         };
         // Every list starts empty: its head points at itself (gc_list_init, inlined here so
         // that a new heap works before chapter 5 is written).
@@ -171,7 +190,7 @@ impl GcHeap {
     }
 
     /// `_PyObject_GC_TRACK`: appends `op` to generation 0.
-    pub(crate) fn track(&mut self, op: ObjId) {
+    pub fn track(&mut self, op: ObjId) {
         debug_assert!(!self.is_tracked(op));
         self.gc_list_append(op, ListId::GEN0);
     }
@@ -350,7 +369,18 @@ impl GcHeap {
     /// `tp_traverse`: calls `visit(self, referent)` for every reference `op` holds, in order
     /// (CPython passes the visitor's extra argument through `void *arg`; a closure captures it).
     /// A weak reference is not a strong reference: it is not visited.
+    /// A runtime object's references come from its host's `tp_traverse` (`cycles/host.rs`).
     pub fn traverse(&mut self, op: ObjId, visit: impl Fn(&mut GcHeap, ObjId)) {
+        if let Some(host) = self.host_of(op) {
+            let mut refs = std::mem::take(&mut self.scratch);
+            host.tp_traverse(self, op, &mut refs);
+            for &r in &refs {
+                visit(self, r);
+            }
+            refs.clear();
+            self.scratch = refs;
+            return;
+        }
         let mut i = 0;
         // Index, don't iterate: `visit` needs `&mut self`, and traversal never adds references.
         while let Some(&r) = self.objs[op.index()].refs.get(i) {
@@ -365,6 +395,10 @@ impl GcHeap {
         if self.info(op).weakref.is_some() {
             self.clear_weakref(op);
             self.info_mut(op).weakref = None;
+        }
+        if let Some(host) = self.host_of(op) {
+            host.tp_clear(self, op);
+            return;
         }
         let refs = std::mem::take(&mut self.obj_mut(op).refs);
         for r in refs {

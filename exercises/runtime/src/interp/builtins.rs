@@ -1,0 +1,419 @@
+//! The built-in classes and functions (given), and iteration.
+
+use std::rc::Rc;
+
+use collector::cycles::{GcHeap, ObjId};
+
+use super::call::release;
+use super::error::{PyResult, fail};
+use super::exec::Frame;
+use super::object::{Payload, SetObj};
+use super::ops::{self, body};
+use super::state::{self, st};
+use super::text;
+
+/// The built-in functions.
+const FUNCTIONS: &[&str] = &[
+    "print", "len", "range", "isinstance", "issubclass", "repr", "sorted", "sum", "min", "max",
+    "abs", "round", "enumerate", "zip", "id", "hasattr", "getattr", "setattr", "delattr",
+    "reversed", "iter", "next", "any", "all", "callable", "hash", "divmod", "chr", "ord",
+];
+
+/// The exception hierarchy (name, base).
+const EXCEPTIONS: &[(&str, &str)] = &[
+    ("Exception", "BaseException"),
+    ("ArithmeticError", "Exception"),
+    ("ZeroDivisionError", "ArithmeticError"),
+    ("OverflowError", "ArithmeticError"),
+    ("AssertionError", "Exception"),
+    ("AttributeError", "Exception"),
+    ("LookupError", "Exception"),
+    ("IndexError", "LookupError"),
+    ("KeyError", "LookupError"),
+    ("NameError", "Exception"),
+    ("UnboundLocalError", "NameError"),
+    ("RuntimeError", "Exception"),
+    ("NotImplementedError", "RuntimeError"),
+    ("RecursionError", "RuntimeError"),
+    ("TypeError", "Exception"),
+    ("ValueError", "Exception"),
+    ("StopIteration", "Exception"),
+    ("ImportError", "Exception"),
+    ("ModuleNotFoundError", "ImportError"),
+    ("MemoryError", "Exception"),
+    ("KeyboardInterrupt", "BaseException"),
+];
+
+/// Installs the built-in classes and functions.
+pub fn install(h: &mut GcHeap) {
+    let object = state::new_builtin_class(h, "object", &[]);
+    for name in [
+        "type", "int", "float", "str", "tuple", "list", "dict", "set", "NoneType", "function",
+        "builtin_function_or_method", "method", "cell", "module", "range", "list_iterator",
+        "range_iterator", "super",
+    ] {
+        state::new_builtin_class(h, name, &[object]);
+    }
+    let int = state::builtin(h, "int");
+    state::new_builtin_class(h, "bool", &[int]);
+    state::new_builtin_class(h, "BaseException", &[object]);
+    for (name, base) in EXCEPTIONS {
+        let base = state::builtin(h, base);
+        state::new_builtin_class(h, name, &[base]);
+    }
+    for name in FUNCTIONS {
+        let f = state::new_builtin(h, name);
+        st(h).builtins.insert(Rc::from(*name), f);
+    }
+}
+
+fn arg_count(h: &mut GcHeap, name: &str, args: &[ObjId], min: usize, max: usize) -> PyResult<()> {
+    if args.len() < min || args.len() > max {
+        let msg = if min == max {
+            format!("{name}() takes exactly {min} argument ({} given)", args.len())
+        } else {
+            format!("{name} expected at most {max} arguments, got {}", args.len())
+        };
+        return fail(h, "TypeError", msg);
+    }
+    Ok(())
+}
+
+/// Calls the built-in function `name` (taking over `args` and `kwargs`).
+pub fn call_builtin(
+    h: &mut GcHeap,
+    name: &str,
+    args: Vec<ObjId>,
+    kwargs: Vec<(Rc<str>, ObjId)>,
+) -> PyResult<ObjId> {
+    if let Some((module, func)) = name.split_once('.') {
+        return super::modules::call(h, module, func, args, kwargs);
+    }
+    let r = builtin_body(h, name, &args, &kwargs);
+    release(h, args);
+    release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+    r
+}
+
+fn builtin_body(
+    h: &mut GcHeap,
+    name: &str,
+    args: &[ObjId],
+    kwargs: &[(Rc<str>, ObjId)],
+) -> PyResult<ObjId> {
+    let kw = |k: &str| kwargs.iter().find(|(n, _)| &**n == k).map(|(_, v)| *v);
+    match name {
+        "print" => {
+            let sep = match kw("sep") {
+                Some(s) if !matches!(body(h, s), Payload::None) => text::str_of(h, s)?,
+                _ => " ".to_string(),
+            };
+            let end = match kw("end") {
+                Some(s) if !matches!(body(h, s), Payload::None) => text::str_of(h, s)?,
+                _ => "\n".to_string(),
+            };
+            let mut line = String::new();
+            for (i, &a) in args.iter().enumerate() {
+                if i > 0 {
+                    line += &sep;
+                }
+                line += &text::str_of(h, a)?;
+            }
+            line += &end;
+            match kw("file") {
+                Some(file) => super::modules::write_to(h, file, &line)?,
+                None => state::write(h, &line),
+            }
+            Ok(state::none(h))
+        }
+        "len" => {
+            arg_count(h, "len", args, 1, 1)?;
+            let n = len(h, args[0])?;
+            Ok(state::new_int(h, n as i64))
+        }
+        "repr" => {
+            arg_count(h, "repr", args, 1, 1)?;
+            let s = text::repr_of(h, args[0])?;
+            Ok(state::new_str(h, &s))
+        }
+        "range" => {
+            let mut v = Vec::new();
+            for &a in args {
+                v.push(int_arg(h, a)?);
+            }
+            let (start, stop, step) = match v.as_slice() {
+                [stop] => (0, *stop, 1),
+                [start, stop] => (*start, *stop, 1),
+                [start, stop, step] => (*start, *stop, *step),
+                _ => return fail(h, "TypeError", "range expected at most 3 arguments"),
+            };
+            if step == 0 {
+                return fail(h, "ValueError", "range() arg 3 must not be zero");
+            }
+            Ok(crate::memory::new_object(h, Payload::Range { start, stop, step }))
+        }
+        "isinstance" | "issubclass" => {
+            arg_count(h, name, args, 2, 2)?;
+            let classes = match body(h, args[1]) {
+                Payload::Tuple(items) => items.clone(),
+                _ => vec![args[1]],
+            };
+            let mut r = false;
+            for c in classes {
+                r |= if name == "isinstance" {
+                    ops::isinstance(h, args[0], c)
+                } else {
+                    ops::is_subclass(h, args[0], c)
+                };
+            }
+            Ok(state::new_bool(h, r))
+        }
+        "id" => {
+            arg_count(h, "id", args, 1, 1)?;
+            let id = crate::memory::object_address(h, args[0]);
+            Ok(state::new_int(h, id as i64))
+        }
+        "hash" => {
+            let k = ops::hash_key(h, args[0])?;
+            let v = match k {
+                super::object::HashKey::Int(i) => i,
+                _ => (crate::memory::object_address(h, args[0]) >> 4) as i64,
+            };
+            Ok(state::new_int(h, v))
+        }
+        "callable" => {
+            let c = matches!(
+                body(h, args[0]),
+                Payload::Function(_)
+                    | Payload::Builtin(_)
+                    | Payload::Method { .. }
+                    | Payload::BuiltinMethod { .. }
+                    | Payload::Class(_)
+            );
+            Ok(state::new_bool(h, c))
+        }
+        "hasattr" => {
+            arg_count(h, "hasattr", args, 2, 2)?;
+            let name = text::str_of(h, args[1])?;
+            match super::methods::find_attr(h, args[0], &name)? {
+                Some(v) => {
+                    h.decref(v);
+                    Ok(state::new_bool(h, true))
+                }
+                None => Ok(state::new_bool(h, false)),
+            }
+        }
+        "getattr" => {
+            let attr = text::str_of(h, args[1])?;
+            match super::methods::find_attr(h, args[0], &attr)? {
+                Some(v) => Ok(v),
+                None if args.len() > 2 => {
+                    h.incref(args[2]);
+                    Ok(args[2])
+                }
+                None => super::call::getattr(h, args[0], &attr),
+            }
+        }
+        "setattr" => {
+            let attr = text::str_of(h, args[1])?;
+            super::call::setattr(h, args[0], &attr, args[2])?;
+            Ok(state::none(h))
+        }
+        "delattr" => {
+            let attr = text::str_of(h, args[1])?;
+            super::call::delattr(h, args[0], &attr)?;
+            Ok(state::none(h))
+        }
+        "iter" => get_iter(h, args[0]),
+        "next" => match iter_next(h, args[0])? {
+            Some(v) => Ok(v),
+            None if args.len() > 1 => {
+                h.incref(args[1]);
+                Ok(args[1])
+            }
+            None => fail(h, "StopIteration", ""),
+        },
+        _ => super::convert::builtin_sequence_function(h, name, args, kwargs),
+    }
+}
+
+/// An int argument.
+pub fn int_arg(h: &mut GcHeap, v: ObjId) -> PyResult<i64> {
+    match body(h, v) {
+        Payload::Int(i) => Ok(*i),
+        Payload::Bool(b) => Ok(i64::from(*b)),
+        other => {
+            let t = other.type_name();
+            fail(
+                h,
+                "TypeError",
+                format!("'{t}' object cannot be interpreted as an integer"),
+            )
+        }
+    }
+}
+
+/// `len(v)`.
+pub fn len(h: &mut GcHeap, v: ObjId) -> PyResult<usize> {
+    Ok(match body(h, v) {
+        Payload::Str(s) => s.chars().count(),
+        Payload::Tuple(t) => t.len(),
+        Payload::List(l) => l.items.len(),
+        Payload::Dict(d) => d.index.len(),
+        Payload::Set(s) => s.index.len(),
+        Payload::Range { start, stop, step } => ops::range_len(*start, *stop, *step) as usize,
+        Payload::Instance(_) => match super::call::call_dunder(h, v, "__len__", vec![])? {
+            Some(r) => {
+                let n = int_arg(h, r);
+                h.decref(r);
+                n? as usize
+            }
+            None => return no_len(h, v),
+        },
+        _ => return no_len(h, v),
+    })
+}
+
+fn no_len<T>(h: &mut GcHeap, v: ObjId) -> PyResult<T> {
+    let cls = ops::type_of(h, v);
+    let t = ops::class_name(h, cls);
+    fail(h, "TypeError", format!("object of type '{t}' has no len()"))
+}
+
+/// `iter(v)`: a new iterator object.
+pub fn get_iter(h: &mut GcHeap, v: ObjId) -> PyResult<ObjId> {
+    match body(h, v) {
+        Payload::Range { start, stop, step } => {
+            let (next, stop, step) = (*start, *stop, *step);
+            Ok(crate::memory::new_object(h, Payload::RangeIter { next, stop, step }))
+        }
+        Payload::List(_) | Payload::Tuple(_) | Payload::Str(_) => {
+            h.incref(v);
+            Ok(crate::memory::new_object(h, Payload::SeqIter { seq: v, index: 0 }))
+        }
+        Payload::Dict(_) | Payload::Set(_) => {
+            // Iterate over a snapshot of the keys (a list), as `list(d)` would.
+            let keys = keys_of(h, v);
+            for &k in &keys {
+                h.incref(k);
+            }
+            let l = state::new_list(h, keys);
+            let it = crate::memory::new_object(h, Payload::SeqIter { seq: l, index: 0 });
+            Ok(it)
+        }
+        Payload::SeqIter { .. } | Payload::RangeIter { .. } => {
+            h.incref(v);
+            Ok(v)
+        }
+        _ => {
+            let cls = ops::type_of(h, v);
+            let t = ops::class_name(h, cls);
+            fail(h, "TypeError", format!("'{t}' object is not iterable"))
+        }
+    }
+}
+
+/// The keys of a dict or the items of a set, borrowed, in order.
+pub fn keys_of(h: &GcHeap, v: ObjId) -> Vec<ObjId> {
+    match body(h, v) {
+        Payload::Dict(d) => d.entries.iter().flatten().map(|(k, _)| *k).collect(),
+        Payload::Set(SetObj { items, .. }) => items.iter().flatten().copied().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `next(it)`: `Ok(None)` when exhausted.
+pub fn iter_next(h: &mut GcHeap, it: ObjId) -> PyResult<Option<ObjId>> {
+    let (seq, index) = match ops::body_mut(h, it) {
+        Payload::RangeIter { next, stop, step } => {
+            let v = *next;
+            if (*step > 0 && v >= *stop) || (*step < 0 && v <= *stop) {
+                return Ok(None);
+            }
+            *next += *step;
+            return Ok(Some(state::new_int(h, v)));
+        }
+        Payload::SeqIter { seq, index } => {
+            *index += 1;
+            (*seq, *index - 1)
+        }
+        _ => return fail(h, "TypeError", "object is not an iterator"),
+    };
+    let item = match body(h, seq) {
+        Payload::List(l) => l.items.get(index).copied(),
+        Payload::Tuple(t) => t.get(index).copied(),
+        Payload::Str(s) => match s.chars().nth(index) {
+            Some(c) => return Ok(Some(state::new_str(h, &c.to_string()))),
+            None => None,
+        },
+        _ => None,
+    };
+    if let Some(i) = item {
+        h.incref(i);
+    }
+    Ok(item)
+}
+
+/// Every item of an iterable, as new references.
+pub fn collect(h: &mut GcHeap, v: ObjId) -> PyResult<Vec<ObjId>> {
+    let it = get_iter(h, v)?;
+    let mut out = Vec::new();
+    loop {
+        match iter_next(h, it) {
+            Ok(Some(i)) => out.push(i),
+            Ok(None) => break,
+            Err(e) => {
+                release(h, out);
+                h.decref(it);
+                return Err(e);
+            }
+        }
+    }
+    h.decref(it);
+    Ok(out)
+}
+
+/// `cls(*args)` for a built-in class: `int("3")`, `list(x)`, `ValueError("boom")`, `object()`.
+pub fn call_type(
+    h: &mut GcHeap,
+    cls: ObjId,
+    args: Vec<ObjId>,
+    kwargs: Vec<(Rc<str>, ObjId)>,
+) -> PyResult<ObjId> {
+    let exception = state::builtin(h, "BaseException");
+    if ops::is_subclass(h, cls, exception) {
+        release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+        return Ok(super::call::instantiate_exception(h, cls, args));
+    }
+    let name = ops::class_name(h, cls);
+    let r = super::convert::construct(h, &name, &args);
+    release(h, args);
+    release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+    r
+}
+
+/// `super()` inside a method: the class whose body defined the running function, and `self`.
+pub fn zero_arg_super(h: &mut GcHeap, f: &mut Frame) -> PyResult<ObjId> {
+    let Some(code) = f.code.clone() else {
+        return fail(h, "RuntimeError", "super(): no arguments");
+    };
+    let Some(first) = code.params.first() else {
+        return fail(h, "RuntimeError", "super(): no arguments");
+    };
+    let this = super::exec::load(h, f, first)?;
+    let cls = ops::type_of(h, this);
+    let mut chain = vec![cls];
+    chain.extend(body(h, cls).as_class().mro.iter().copied());
+    let owner = chain.into_iter().find(|&k| {
+        body(h, k).as_class().attrs.iter().any(|(_, v)| match body(h, *v) {
+            Payload::Function(fo) => Rc::ptr_eq(&fo.code, &code),
+            _ => false,
+        })
+    });
+    let Some(owner) = owner else {
+        h.decref(this);
+        return fail(h, "RuntimeError", "super(): __class__ cell not found");
+    };
+    h.incref(owner);
+    Ok(crate::memory::new_object(h, Payload::Super { class: owner, this }))
+}

@@ -1,0 +1,451 @@
+//! Constructors of the built-in types, the sequence built-ins and dict methods (given).
+
+use std::rc::Rc;
+
+use collector::cycles::{GcHeap, ObjId};
+use rustpython_parser::ast::CmpOp;
+
+use super::builtins::{collect, int_arg};
+use super::call::release;
+use super::error::{PyResult, fail, unsupported};
+use super::object::Payload;
+use super::ops::{self, body};
+use super::state;
+
+/// `int(x)`, `str(x)`, `list(x)`, … (args borrowed).
+pub fn construct(h: &mut GcHeap, name: &str, args: &[ObjId]) -> PyResult<ObjId> {
+    let arg = args.first().copied();
+    match (name, arg) {
+        ("object", None) => Ok(crate::memory::new_object(h, Payload::Object)),
+        ("int", None) => Ok(state::new_int(h, 0)),
+        ("int", Some(a)) => match body(h, a) {
+            Payload::Int(i) => Ok(state::new_int(h, *i)),
+            Payload::Bool(b) => Ok(state::new_int(h, i64::from(*b))),
+            Payload::Float(f) => Ok(state::new_int(h, f.trunc() as i64)),
+            Payload::Str(s) => match s.trim().parse::<i64>() {
+                Ok(v) => Ok(state::new_int(h, v)),
+                Err(_) => {
+                    let r = super::text::str_repr(s);
+                    fail(h, "ValueError", format!("invalid literal for int() with base 10: {r}"))
+                }
+            },
+            _ => fail(h, "TypeError", "int() argument must be a string or a number"),
+        },
+        ("float", None) => Ok(state::new_float(h, 0.0)),
+        ("float", Some(a)) => match body(h, a) {
+            Payload::Str(s) => match s.trim().parse::<f64>() {
+                Ok(v) => Ok(state::new_float(h, v)),
+                Err(_) => fail(h, "ValueError", format!("could not convert string to float: {}", super::text::str_repr(s))),
+            },
+            p => match ops::number(p) {
+                Some(v) => Ok(state::new_float(h, v)),
+                None => fail(h, "TypeError", "float() argument must be a string or a number"),
+            },
+        },
+        ("str", None) => Ok(state::new_str(h, "")),
+        ("str", Some(a)) => {
+            let s = super::text::str_of(h, a)?;
+            Ok(state::new_str(h, &s))
+        }
+        ("bool", None) => Ok(state::new_bool(h, false)),
+        ("bool", Some(a)) => {
+            let t = ops::truthy(h, a)?;
+            Ok(state::new_bool(h, t))
+        }
+        ("list", None) => Ok(state::new_list(h, Vec::new())),
+        ("list", Some(a)) => {
+            let items = collect(h, a)?;
+            let n = items.len();
+            let l = state::new_list(h, Vec::new());
+            if let Payload::List(lo) = ops::body_mut(h, l) {
+                lo.items = items;
+                lo.model.extend(n);
+            }
+            crate::memory::container_grew(h, l);
+            Ok(l)
+        }
+        ("tuple", None) => Ok(state::new_tuple(h, Vec::new())),
+        ("tuple", Some(a)) => {
+            let items = collect(h, a)?;
+            Ok(state::new_tuple(h, items))
+        }
+        ("set", _) => {
+            let s = super::methods::new_set(h);
+            if let Some(a) = arg {
+                let items = collect(h, a)?;
+                let r = items.iter().try_for_each(|&i| super::methods::set_add(h, s, i));
+                release(h, items);
+                r.inspect_err(|_| h.decref(s))?;
+            }
+            Ok(s)
+        }
+        ("dict", _) => {
+            let d = state::new_dict(h);
+            if let Some(a) = arg {
+                let r = dict_update(h, d, a);
+                r.inspect_err(|_| h.decref(d))?;
+            }
+            Ok(d)
+        }
+        ("type", Some(a)) => {
+            let t = ops::type_of(h, a);
+            h.incref(t);
+            Ok(t)
+        }
+        _ => unsupported(h, &format!("{name}() with these arguments")),
+    }
+}
+
+fn dict_update(h: &mut GcHeap, d: ObjId, from: ObjId) -> PyResult<()> {
+    if matches!(body(h, from), Payload::Dict(_)) {
+        for (k, v) in ops::dict_items(h, from) {
+            ops::dict_set(h, d, k, v)?;
+        }
+        return Ok(());
+    }
+    let pairs = collect(h, from)?;
+    let mut r = Ok(());
+    for &p in &pairs {
+        if r.is_err() {
+            break;
+        }
+        r = (|| {
+            let kv = collect(h, p)?;
+            let res = if kv.len() == 2 {
+                ops::dict_set(h, d, kv[0], kv[1])
+            } else {
+                fail(h, "ValueError", "dictionary update sequence element has wrong length")
+            };
+            release(h, kv);
+            res
+        })();
+    }
+    release(h, pairs);
+    r
+}
+
+/// `sorted(items, key=…, reverse=…)`: takes over `items`' references, returns them sorted.
+pub fn sort_values(
+    h: &mut GcHeap,
+    items: Vec<ObjId>,
+    kwargs: &[(Rc<str>, ObjId)],
+) -> PyResult<Vec<ObjId>> {
+    let key = kwargs.iter().find(|(n, _)| &**n == "key").map(|(_, v)| *v);
+    let reverse = match kwargs.iter().find(|(n, _)| &**n == "reverse") {
+        Some((_, v)) => ops::truthy(h, *v)?,
+        None => false,
+    };
+    let mut keyed = Vec::with_capacity(items.len());
+    for &i in &items {
+        let k = match key {
+            Some(f) if !matches!(body(h, f), Payload::None) => {
+                h.incref(i);
+                super::call::call_object(h, f, vec![i], Vec::new())
+            }
+            _ => {
+                h.incref(i);
+                Ok(i)
+            }
+        };
+        match k {
+            Ok(k) => keyed.push(k),
+            Err(e) => {
+                release(h, keyed);
+                release(h, items);
+                return Err(e);
+            }
+        }
+    }
+    let mut idx: Vec<usize> = (0..items.len()).collect();
+    let mut error = None;
+    // Insertion sort keeps it stable and lets each comparison raise (lists are short here).
+    for i in 1..idx.len() {
+        let mut j = i;
+        while j > 0 {
+            let (a, b) = (keyed[idx[j - 1]], keyed[idx[j]]);
+            let o = super::arith::order(h, a, b, CmpOp::Lt);
+            let o = match o {
+                Ok(o) => o,
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            };
+            let swap = if reverse { o.is_lt() } else { o.is_gt() };
+            if !swap {
+                break;
+            }
+            idx.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    release(h, keyed);
+    if let Some(e) = error {
+        release(h, items);
+        return Err(e);
+    }
+    Ok(idx.into_iter().map(|i| items[i]).collect())
+}
+
+/// `sorted`, `sum`, `min`, `max`, `abs`, `round`, `enumerate`, `zip`, `reversed`, `any`,
+/// `all`, `divmod`, `chr`, `ord` (args borrowed).
+pub fn builtin_sequence_function(
+    h: &mut GcHeap,
+    name: &str,
+    args: &[ObjId],
+    kwargs: &[(Rc<str>, ObjId)],
+) -> PyResult<ObjId> {
+    match name {
+        "sorted" => {
+            let items = collect(h, args[0])?;
+            let sorted = sort_values(h, items, kwargs)?;
+            let n = sorted.len();
+            let l = state::new_list(h, Vec::new());
+            if let Payload::List(lo) = ops::body_mut(h, l) {
+                lo.items = sorted;
+                lo.model.extend(n);
+            }
+            crate::memory::container_grew(h, l);
+            Ok(l)
+        }
+        "reversed" => {
+            let mut items = collect(h, args[0])?;
+            items.reverse();
+            let l = state::new_list(h, items);
+            let it = super::builtins::get_iter(h, l);
+            h.decref(l);
+            it
+        }
+        "sum" => {
+            let items = collect(h, args[0])?;
+            let mut total = match args.get(1) {
+                Some(&s) => {
+                    h.incref(s);
+                    s
+                }
+                None => state::new_int(h, 0),
+            };
+            for &i in &items {
+                let t = super::arith::binop(h, rustpython_parser::ast::Operator::Add, total, i, false);
+                h.decref(total);
+                match t {
+                    Ok(t) => total = t,
+                    Err(e) => {
+                        release(h, items);
+                        return Err(e);
+                    }
+                }
+            }
+            release(h, items);
+            Ok(total)
+        }
+        "min" | "max" => {
+            let items = if args.len() == 1 {
+                collect(h, args[0])?
+            } else {
+                args.iter().for_each(|&a| h.incref(a));
+                args.to_vec()
+            };
+            if items.is_empty() {
+                return fail(h, "ValueError", format!("{name}() arg is an empty sequence"));
+            }
+            let sorted = sort_values(h, items, kwargs)?;
+            let pick = if name == "min" { 0 } else { sorted.len() - 1 };
+            // max keeps the first of equal maxima, as CPython's min_max does.
+            let pick = if name == "max" {
+                let last = sorted[pick];
+                let mut first = pick;
+                while first > 0 && ops::eq(h, sorted[first - 1], last)? {
+                    first -= 1;
+                }
+                first
+            } else {
+                pick
+            };
+            let v = sorted[pick];
+            h.incref(v);
+            release(h, sorted);
+            Ok(v)
+        }
+        "abs" => match body(h, args[0]) {
+            Payload::Int(i) => {
+                let v = i.abs();
+                Ok(state::new_int(h, v))
+            }
+            Payload::Float(f) => {
+                let v = f.abs();
+                Ok(state::new_float(h, v))
+            }
+            _ => fail(h, "TypeError", "bad operand type for abs()"),
+        },
+        "round" => {
+            let x = ops::number(body(h, args[0])).unwrap_or(0.0);
+            match args.get(1) {
+                Some(&n) => {
+                    let n = int_arg(h, n)?;
+                    let s = format!("{x:.*}", n.max(0) as usize);
+                    Ok(state::new_float(h, s.parse().unwrap_or(x)))
+                }
+                None => {
+                    let r = x.round_ties_even();
+                    Ok(state::new_int(h, r as i64))
+                }
+            }
+        }
+        "enumerate" | "zip" => {
+            let lists: Vec<Vec<ObjId>> = if name == "enumerate" {
+                vec![collect(h, args[0])?]
+            } else {
+                let mut ls = Vec::new();
+                for &a in args {
+                    ls.push(collect(h, a)?);
+                }
+                ls
+            };
+            let start = match (name, args.get(1)) {
+                ("enumerate", Some(&s)) => int_arg(h, s)?,
+                _ => 0,
+            };
+            let n = lists.iter().map(Vec::len).min().unwrap_or(0);
+            let mut tuples = Vec::new();
+            for i in 0..n {
+                let mut t = Vec::new();
+                if name == "enumerate" {
+                    t.push(state::new_int(h, start + i as i64));
+                }
+                for l in &lists {
+                    h.incref(l[i]);
+                    t.push(l[i]);
+                }
+                tuples.push(state::new_tuple(h, t));
+            }
+            for l in lists {
+                release(h, l);
+            }
+            let l = state::new_list(h, tuples);
+            let it = super::builtins::get_iter(h, l);
+            h.decref(l);
+            it
+        }
+        "any" | "all" => {
+            let items = collect(h, args[0])?;
+            let mut r = name == "all";
+            for &i in &items {
+                let t = ops::truthy(h, i)?;
+                if name == "any" && t {
+                    r = true;
+                }
+                if name == "all" && !t {
+                    r = false;
+                }
+            }
+            release(h, items);
+            Ok(state::new_bool(h, r))
+        }
+        "divmod" => {
+            let q = super::arith::binop(h, rustpython_parser::ast::Operator::FloorDiv, args[0], args[1], false)?;
+            let m = super::arith::binop(h, rustpython_parser::ast::Operator::Mod, args[0], args[1], false)?;
+            Ok(state::new_tuple(h, vec![q, m]))
+        }
+        "chr" => {
+            let c = char::from_u32(int_arg(h, args[0])? as u32).unwrap_or('?');
+            Ok(state::new_str(h, &c.to_string()))
+        }
+        "ord" => {
+            let s = super::text::str_of(h, args[0])?;
+            let c = s.chars().next().map_or(0, |c| c as i64);
+            Ok(state::new_int(h, c))
+        }
+        _ => unsupported(h, &format!("the built-in {name}()")),
+    }
+}
+
+/// The methods of dicts (args borrowed).
+pub fn dict_method(h: &mut GcHeap, d: ObjId, name: &str, args: &[ObjId]) -> PyResult<ObjId> {
+    match name {
+        "get" => match ops::dict_get(h, d, args[0])? {
+            Some(v) => {
+                h.incref(v);
+                Ok(v)
+            }
+            None => match args.get(1) {
+                Some(&v) => {
+                    h.incref(v);
+                    Ok(v)
+                }
+                None => Ok(state::none(h)),
+            },
+        },
+        "setdefault" => {
+            if ops::dict_get(h, d, args[0])?.is_none() {
+                let v = match args.get(1) {
+                    Some(&v) => {
+                        h.incref(v);
+                        v
+                    }
+                    None => state::none(h),
+                };
+                ops::dict_set(h, d, args[0], v)?;
+                h.decref(v);
+            }
+            let v = ops::dict_get(h, d, args[0])?.expect("just set");
+            h.incref(v);
+            Ok(v)
+        }
+        "pop" => {
+            let k = ops::hash_key(h, args[0])?;
+            match ops::dict_pop(h, d, &k) {
+                Some(v) => Ok(v),
+                None => match args.get(1) {
+                    Some(&v) => {
+                        h.incref(v);
+                        Ok(v)
+                    }
+                    None => {
+                        Err(super::error::key_error(h, args[0]))
+                    }
+                },
+            }
+        }
+        "keys" | "values" | "items" => {
+            let pairs = ops::dict_items(h, d);
+            let mut out = Vec::new();
+            for (k, v) in pairs {
+                h.incref(k);
+                h.incref(v);
+                out.push(match name {
+                    "keys" => {
+                        h.decref(v);
+                        k
+                    }
+                    "values" => {
+                        h.decref(k);
+                        v
+                    }
+                    _ => state::new_tuple(h, vec![k, v]),
+                });
+            }
+            Ok(state::new_list(h, out))
+        }
+        "update" => {
+            dict_update(h, d, args[0])?;
+            Ok(state::none(h))
+        }
+        "clear" => {
+            let pairs = ops::dict_items(h, d);
+            for (k, _) in pairs {
+                let key = ops::hash_key(h, k)?;
+                if let Some(v) = ops::dict_pop(h, d, &key) {
+                    h.decref(v);
+                }
+            }
+            Ok(state::none(h))
+        }
+        "copy" => {
+            let c = state::new_dict(h);
+            dict_update(h, c, d)?;
+            Ok(c)
+        }
+        _ => unsupported(h, &format!("dict.{name}")),
+    }
+}

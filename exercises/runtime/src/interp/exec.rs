@@ -1,0 +1,446 @@
+//! Statements and frames (given). A frame owns one reference to each value its variables hold,
+//! as CPython's `f_localsplus` does; the module's variables live in its globals dict.
+
+use std::rc::Rc;
+
+use collector::cycles::{GcHeap, ObjId};
+use rustpython_parser::ast::{self, Expr, Ranged, Stmt};
+
+use super::code::Code;
+use super::error::{Flow, PyErr, PyResult, fail, unsupported};
+use super::expr::eval;
+use super::object::Payload;
+use super::ops::{self, body};
+use super::state::{self, State};
+
+/// One activation: a module, a class body or a function call.
+pub struct Frame {
+    /// The globals dict (one reference held).
+    pub globals: ObjId,
+    /// Local variables of a function or class body (`None` at module level).
+    pub locals: Option<Vec<(Rc<str>, ObjId)>>,
+    /// Cells of this function's cell and free variables, by name (one reference each).
+    pub cells: Vec<(Rc<str>, ObjId)>,
+    /// The function's code (`None` for a module or class body).
+    pub code: Option<Rc<Code>>,
+    /// The name shown in tracebacks (`<module>`, the function's name).
+    pub name: Rc<str>,
+    /// The line being run.
+    pub line: usize,
+    /// Names local to the enclosing functions, for the free variables of nested functions.
+    pub enclosing: std::collections::HashSet<Rc<str>>,
+    /// The qualified-name prefix for functions defined here (`C.`, `f.<locals>.`).
+    pub qualprefix: Rc<str>,
+}
+
+impl Frame {
+    /// The frame of the module body.
+    pub fn module(globals: ObjId) -> Frame {
+        Frame {
+            globals,
+            locals: None,
+            cells: Vec::new(),
+            code: None,
+            name: Rc::from("<module>"),
+            line: 0,
+            enclosing: Default::default(),
+            qualprefix: Rc::from(""),
+        }
+    }
+
+    /// Drops the references the frame holds: its locals first to last, then its cells, as
+    /// `_PyFrame_Clear` walks `localsplus` (Python/frame.c).
+    pub fn release(&mut self, h: &mut GcHeap) {
+        let locals = self.locals.take().unwrap_or_default();
+        for (_, v) in locals {
+            h.decref(v);
+        }
+        for (_, c) in std::mem::take(&mut self.cells) {
+            h.decref(c);
+        }
+    }
+
+    fn cell(&self, name: &str) -> Option<ObjId> {
+        self.cells.iter().find(|(n, _)| &**n == name).map(|(_, c)| *c)
+    }
+
+    fn is_global(&self, name: &str) -> bool {
+        self.code.as_ref().is_some_and(|c| c.globals.contains(name))
+    }
+}
+
+/// Runs a block of statements.
+pub fn exec_body(h: &mut GcHeap, f: &mut Frame, body: &[Stmt]) -> PyResult<Flow> {
+    for s in body {
+        match exec(h, f, s) {
+            Ok(Flow::Normal) => {}
+            Ok(flow) => return Ok(flow),
+            Err(mut e) => {
+                if e.traceback.last().is_none_or(|(n, _)| *n != f.name) || e.traceback.is_empty()
+                {
+                    e.traceback.push((f.name.clone(), f.line));
+                }
+                return Err(e);
+            }
+        }
+    }
+    Ok(Flow::Normal)
+}
+
+/// The line a node starts on.
+pub fn line(h: &mut GcHeap, node: &impl Ranged) -> usize {
+    let s = h.state::<State>();
+    super::error::line_of(&s.source, node.start().to_usize())
+}
+
+fn exec(h: &mut GcHeap, f: &mut Frame, s: &Stmt) -> PyResult<Flow> {
+    f.line = line(h, s);
+    match s {
+        Stmt::Expr(e) => {
+            let v = eval(h, f, &e.value)?;
+            h.decref(v);
+        }
+        Stmt::Assign(a) => {
+            let v = eval(h, f, &a.value)?;
+            let r = a.targets.iter().try_for_each(|t| assign(h, f, t, v));
+            h.decref(v);
+            r?;
+        }
+        Stmt::AugAssign(a) => {
+            let current = eval(h, f, &a.target)?;
+            let rhs = eval(h, f, &a.value);
+            let rhs = rhs.inspect_err(|_| h.decref(current))?;
+            let r = super::expr::binop(h, a.op, current, rhs, true);
+            h.decref(current);
+            h.decref(rhs);
+            let v = r?;
+            let r = assign(h, f, &a.target, v);
+            h.decref(v);
+            r?;
+        }
+        Stmt::AnnAssign(a) => {
+            if let Some(value) = &a.value {
+                let v = eval(h, f, value)?;
+                let r = assign(h, f, &a.target, v);
+                h.decref(v);
+                r?;
+            }
+        }
+        Stmt::If(i) => {
+            let t = eval(h, f, &i.test)?;
+            let b = ops::truthy(h, t);
+            h.decref(t);
+            return if b? {
+                exec_body(h, f, &i.body)
+            } else {
+                exec_body(h, f, &i.orelse)
+            };
+        }
+        Stmt::While(w) => loop {
+            let t = eval(h, f, &w.test)?;
+            let b = ops::truthy(h, t);
+            h.decref(t);
+            if !b? {
+                return exec_body(h, f, &w.orelse);
+            }
+            match exec_body(h, f, &w.body)? {
+                Flow::Break => return Ok(Flow::Normal),
+                Flow::Return(v) => return Ok(Flow::Return(v)),
+                Flow::Normal | Flow::Continue => {}
+            }
+        },
+        Stmt::For(l) => return exec_for(h, f, l),
+        Stmt::Break(_) => return Ok(Flow::Break),
+        Stmt::Continue(_) => return Ok(Flow::Continue),
+        Stmt::Pass(_) => {}
+        Stmt::Return(r) => {
+            let v = match &r.value {
+                Some(e) => eval(h, f, e)?,
+                None => state::none(h),
+            };
+            return Ok(Flow::Return(v));
+        }
+        Stmt::FunctionDef(d) => {
+            if !d.decorator_list.is_empty() {
+                return unsupported(h, "a decorator");
+            }
+            let func = super::call::make_function(
+                h,
+                f,
+                d.name.as_str(),
+                &d.args,
+                d.body.as_slice(),
+                s as *const Stmt as usize,
+            )?;
+            let r = store(h, f, d.name.as_str(), func);
+            h.decref(func);
+            r?;
+        }
+        Stmt::ClassDef(c) => {
+            let class = super::call::make_class(h, f, c)?;
+            let r = store(h, f, c.name.as_str(), class);
+            h.decref(class);
+            r?;
+        }
+        Stmt::Delete(d) => {
+            for t in &d.targets {
+                delete(h, f, t)?;
+            }
+        }
+        Stmt::Global(_) | Stmt::Nonlocal(_) => {}
+        Stmt::Import(i) => {
+            for alias in &i.names {
+                let name = alias.name.as_str();
+                let Some(&module) = state::st(h).modules.get(name) else {
+                    return fail(h, "ModuleNotFoundError", format!("No module named '{name}'"));
+                };
+                let as_name = alias.asname.as_ref().map_or(name, |a| a.as_str());
+                store(h, f, as_name, module)?;
+            }
+        }
+        Stmt::Raise(r) => return Err(super::call::raise_stmt(h, f, r)?),
+        Stmt::Try(t) => return super::call::exec_try(h, f, t),
+        Stmt::Assert(a) => {
+            let t = eval(h, f, &a.test)?;
+            let b = ops::truthy(h, t);
+            h.decref(t);
+            if !b? {
+                let exc = match &a.msg {
+                    Some(m) => {
+                        let msg = eval(h, f, m)?;
+                        let cls = state::builtin(h, "AssertionError");
+                        super::call::instantiate_exception(h, cls, vec![msg])
+                    }
+                    None => {
+                        let cls = state::builtin(h, "AssertionError");
+                        super::call::instantiate_exception(h, cls, vec![])
+                    }
+                };
+                return Err(PyErr {
+                    exc,
+                    traceback: Vec::new(),
+                });
+            }
+        }
+        Stmt::With(_) => return unsupported(h, "the with statement"),
+        _ => return unsupported(h, "this statement"),
+    }
+    Ok(Flow::Normal)
+}
+
+fn exec_for(h: &mut GcHeap, f: &mut Frame, l: &ast::StmtFor) -> PyResult<Flow> {
+    let seq = eval(h, f, &l.iter)?;
+    let it = super::builtins::get_iter(h, seq);
+    h.decref(seq);
+    let it = it?;
+    let result = loop {
+        let item = match super::builtins::iter_next(h, it) {
+            Ok(Some(item)) => item,
+            Ok(None) => break exec_body(h, f, &l.orelse),
+            Err(e) => break Err(e),
+        };
+        let r = assign(h, f, &l.target, item);
+        h.decref(item);
+        if let Err(e) = r {
+            break Err(e);
+        }
+        match exec_body(h, f, &l.body) {
+            Ok(Flow::Break) => break Ok(Flow::Normal),
+            Ok(Flow::Return(v)) => break Ok(Flow::Return(v)),
+            Ok(_) => {}
+            Err(e) => break Err(e),
+        }
+    };
+    h.decref(it);
+    result
+}
+
+/// Binds `target = value` (value borrowed).
+pub fn assign(h: &mut GcHeap, f: &mut Frame, target: &Expr, value: ObjId) -> PyResult<()> {
+    match target {
+        Expr::Name(n) => store(h, f, n.id.as_str(), value),
+        Expr::Attribute(a) => {
+            let obj = eval(h, f, &a.value)?;
+            let r = super::call::setattr(h, obj, a.attr.as_str(), value);
+            h.decref(obj);
+            r
+        }
+        Expr::Subscript(s) => {
+            let obj = eval(h, f, &s.value)?;
+            let key = eval(h, f, &s.slice);
+            let key = key.inspect_err(|_| h.decref(obj))?;
+            let r = super::methods::setitem(h, obj, key, value);
+            h.decref(obj);
+            h.decref(key);
+            r
+        }
+        Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+            let items = super::builtins::collect(h, value)?;
+            if items.len() != elts.len() {
+                let n = items.len();
+                for i in items {
+                    h.decref(i);
+                }
+                let msg = if n > elts.len() {
+                    format!("too many values to unpack (expected {})", elts.len())
+                } else {
+                    format!("not enough values to unpack (expected {}, got {n})", elts.len())
+                };
+                return fail(h, "ValueError", msg);
+            }
+            let mut result = Ok(());
+            for (t, &i) in elts.iter().zip(&items) {
+                if result.is_ok() {
+                    result = assign(h, f, t, i);
+                }
+            }
+            for i in items {
+                h.decref(i);
+            }
+            result
+        }
+        _ => unsupported(h, "this assignment target"),
+    }
+}
+
+/// `name = value` in frame `f` (value borrowed).
+pub fn store(h: &mut GcHeap, f: &mut Frame, name: &str, value: ObjId) -> PyResult<()> {
+    h.incref(value);
+    if let Some(cell) = f.cell(name) {
+        let old = match ops::body_mut(h, cell) {
+            Payload::Cell(c) => c.replace(value),
+            _ => None,
+        };
+        if let Some(old) = old {
+            h.decref(old);
+        }
+        return Ok(());
+    }
+    if f.is_global(name) || f.locals.is_none() {
+        let globals = f.globals;
+        ops::dict_set_str(h, globals, name, value);
+        h.decref(value);
+        return Ok(());
+    }
+    let locals = f.locals.as_mut().expect("checked above");
+    let old = match locals.iter_mut().find(|(n, _)| &**n == name) {
+        Some(slot) => Some(std::mem::replace(&mut slot.1, value)),
+        None => {
+            locals.push((Rc::from(name), value));
+            None
+        }
+    };
+    if let Some(old) = old {
+        h.decref(old);
+    }
+    Ok(())
+}
+
+/// Unbinds `name` if it is bound (the end of `except E as name`).
+pub fn forget(h: &mut GcHeap, f: &mut Frame, name: &str) {
+    if let Some(locals) = f.locals.as_mut() {
+        if let Some(i) = locals.iter().position(|(n, _)| &**n == name) {
+            let (_, v) = locals.remove(i);
+            h.decref(v);
+        }
+        return;
+    }
+    let key = super::object::HashKey::Str(Rc::from(name));
+    if let Some(v) = ops::dict_pop(h, f.globals, &key) {
+        h.decref(v);
+    }
+}
+
+/// Loads `name` (a new reference), or raises `NameError`.
+pub fn load(h: &mut GcHeap, f: &Frame, name: &str) -> PyResult<ObjId> {
+    if let Some(cell) = f.cell(name) {
+        if let Payload::Cell(Some(v)) = body(h, cell) {
+            let v = *v;
+            h.incref(v);
+            return Ok(v);
+        }
+        return fail(
+            h,
+            "NameError",
+            format!("free variable '{name}' referenced before assignment in enclosing scope"),
+        );
+    }
+    if !f.is_global(name)
+        && let Some(locals) = &f.locals
+    {
+        if let Some((_, v)) = locals.iter().find(|(n, _)| &**n == name) {
+            let v = *v;
+            h.incref(v);
+            return Ok(v);
+        }
+        if f.code.as_ref().is_some_and(|c| c.locals.contains(name)) {
+            return fail(
+                h,
+                "UnboundLocalError",
+                format!("local variable '{name}' referenced before assignment"),
+            );
+        }
+    }
+    if let Some(v) = ops::dict_get_str(h, f.globals, name) {
+        h.incref(v);
+        return Ok(v);
+    }
+    if let Some(&v) = state::st(h).builtins.get(name) {
+        h.incref(v);
+        return Ok(v);
+    }
+    fail(h, "NameError", format!("name '{name}' is not defined"))
+}
+
+fn delete(h: &mut GcHeap, f: &mut Frame, target: &Expr) -> PyResult<()> {
+    match target {
+        Expr::Name(n) => {
+            let name = n.id.as_str();
+            if let Some(cell) = f.cell(name) {
+                let old = match ops::body_mut(h, cell) {
+                    Payload::Cell(c) => c.take(),
+                    _ => None,
+                };
+                if let Some(old) = old {
+                    h.decref(old);
+                }
+                return Ok(());
+            }
+            if !f.is_global(name)
+                && let Some(locals) = f.locals.as_mut()
+            {
+                if let Some(i) = locals.iter().position(|(n, _)| &**n == name) {
+                    let (_, v) = locals.remove(i);
+                    h.decref(v);
+                    return Ok(());
+                }
+                return fail(h, "NameError", format!("name '{name}' is not defined"));
+            }
+            let key = super::object::HashKey::Str(Rc::from(name));
+            match ops::dict_pop(h, f.globals, &key) {
+                Some(v) => {
+                    h.decref(v);
+                    Ok(())
+                }
+                None => fail(h, "NameError", format!("name '{name}' is not defined")),
+            }
+        }
+        Expr::Attribute(a) => {
+            let obj = eval(h, f, &a.value)?;
+            let r = super::call::delattr(h, obj, a.attr.as_str());
+            h.decref(obj);
+            r
+        }
+        Expr::Subscript(s) => {
+            let obj = eval(h, f, &s.value)?;
+            let key = eval(h, f, &s.slice);
+            let key = key.inspect_err(|_| h.decref(obj))?;
+            let r = super::methods::delitem(h, obj, key);
+            h.decref(obj);
+            h.decref(key);
+            r
+        }
+        Expr::Tuple(t) => t.elts.iter().try_for_each(|e| delete(h, f, e)),
+        _ => unsupported(h, "this del target"),
+    }
+}

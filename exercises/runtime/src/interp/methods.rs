@@ -1,0 +1,446 @@
+//! Attributes, items and the methods of the built-in types (given).
+
+use std::rc::Rc;
+
+use collector::cycles::{GcHeap, ObjId};
+
+use super::call::release;
+use super::error::{PyResult, fail};
+use super::object::{HashKey, Payload, SetObj};
+use super::ops::{self, body, body_mut};
+use super::state;
+
+/// The methods of the built-in types this runtime has.
+const METHODS: &[(&str, &[&str])] = &[
+    (
+        "list",
+        &["append", "pop", "extend", "insert", "remove", "clear", "index", "count", "sort", "reverse", "copy"],
+    ),
+    (
+        "dict",
+        &["get", "keys", "values", "items", "pop", "setdefault", "update", "clear", "copy"],
+    ),
+    ("set", &["add", "discard", "remove", "pop", "clear", "update"]),
+    (
+        "str",
+        &["join", "split", "upper", "lower", "strip", "startswith", "endswith", "replace", "format", "ljust", "rjust", "find", "count"],
+    ),
+];
+
+/// `obj.name`: a new reference, or `Ok(None)` if there is no such attribute.
+pub fn find_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<Option<ObjId>> {
+    let found = match body(h, obj) {
+        Payload::Instance(i) => {
+            if name == "__class__" {
+                Some(i.class)
+            } else if let Some((_, v)) = i.attrs.iter().find(|(n, _)| &**n == name) {
+                Some(*v)
+            } else if i.has_slots {
+                let cls = i.class;
+                let slots = body(h, cls).as_class().slots.clone().unwrap_or_default();
+                match slots.iter().position(|s| &**s == name) {
+                    Some(at) => match body(h, obj) {
+                        Payload::Instance(i) => i.slots[at],
+                        _ => None,
+                    },
+                    None => None,
+                }
+            } else {
+                None
+            }
+        }
+        Payload::Module { dict, .. } => ops::dict_get_str(h, *dict, name),
+        Payload::Class(c) => {
+            if name == "__name__" {
+                let n = c.name.clone();
+                return Ok(Some(state::new_str(h, &n)));
+            }
+            if name == "__mro__" {
+                let mut items = vec![obj];
+                items.extend(c.mro.iter().copied());
+                for &i in &items {
+                    h.incref(i);
+                }
+                return Ok(Some(state::new_tuple(h, items)));
+            }
+            ops::class_lookup(h, obj, name)
+        }
+        Payload::Super { class, this } => {
+            let (class, this) = (*class, *this);
+            let cls = ops::type_of(h, this);
+            let mro = body(h, cls).as_class().mro.clone();
+            let mut chain = vec![cls];
+            chain.extend(mro);
+            let after = chain.iter().position(|&k| k == class).map_or(0, |i| i + 1);
+            let found = chain[after..].iter().find_map(|&k| match body(h, k) {
+                Payload::Class(c) => c.attrs.iter().find(|(n, _)| &**n == name).map(|(_, v)| *v),
+                _ => None,
+            });
+            return Ok(match found {
+                Some(f) => Some(bind(h, f, this)),
+                None if name == "__init__" => {
+                    Some(state::new_builtin(h, "object.__init__"))
+                }
+                None => None,
+            });
+        }
+        Payload::Function(fo) if name == "__name__" => {
+            let n = fo.code.name.clone();
+            return Ok(Some(state::new_str(h, &n)));
+        }
+        Payload::Function(fo) if name == "__qualname__" => {
+            let n = fo.qualname.clone();
+            return Ok(Some(state::new_str(h, &n)));
+        }
+        _ => None,
+    };
+    if let Some(v) = found {
+        h.incref(v);
+        return Ok(Some(v));
+    }
+    // The class's attributes, bound to the instance when they are functions.
+    let cls = ops::type_of(h, obj);
+    if !matches!(body(h, obj), Payload::Class(_)) {
+        if let Some(v) = ops::class_lookup(h, cls, name) {
+            return Ok(Some(bind(h, v, obj)));
+        }
+    }
+    if name == "__dict__" {
+        if let Payload::Instance(i) = body(h, obj) {
+            let attrs = i.attrs.clone();
+            let d = state::new_dict(h);
+            for (k, v) in attrs {
+                ops::dict_set_str(h, d, &k, v);
+            }
+            return Ok(Some(d));
+        }
+    }
+    let type_name = ops::class_name(h, cls);
+    let is_method = METHODS
+        .iter()
+        .any(|(t, names)| **t == *type_name && names.contains(&name));
+    if is_method {
+        h.incref(obj);
+        let m = crate::memory::new_object(
+            h,
+            Payload::BuiltinMethod {
+                this: obj,
+                name: Rc::from(name),
+            },
+        );
+        return Ok(Some(m));
+    }
+    Ok(None)
+}
+
+/// A class attribute as seen from an instance: functions become bound methods.
+fn bind(h: &mut GcHeap, v: ObjId, this: ObjId) -> ObjId {
+    if matches!(body(h, v), Payload::Function(_)) {
+        h.incref(v);
+        h.incref(this);
+        return crate::memory::new_object(h, Payload::Method { func: v, this });
+    }
+    h.incref(v);
+    v
+}
+
+/// `obj.name = value` (value borrowed).
+pub fn set_attr(h: &mut GcHeap, obj: ObjId, name: &str, value: ObjId) -> PyResult<()> {
+    match body(h, obj) {
+        Payload::Instance(i) if i.has_slots => {
+            let cls = i.class;
+            let slots = body(h, cls).as_class().slots.clone().unwrap_or_default();
+            let Some(at) = slots.iter().position(|s| &**s == name) else {
+                let n = ops::class_name(h, cls);
+                return fail(h, "AttributeError", format!("'{n}' object has no attribute '{name}'"));
+            };
+            h.incref(value);
+            let old = match body_mut(h, obj) {
+                Payload::Instance(i) => i.slots[at].replace(value),
+                _ => None,
+            };
+            if let Some(old) = old {
+                h.decref(old);
+            }
+            Ok(())
+        }
+        Payload::Instance(i) => {
+            // 3.11 keeps an instance's values in the order of its class's shared keys.
+            let cls = i.class;
+            let Payload::Class(c) = body_mut(h, cls) else {
+                unreachable!("an instance's class is a class")
+            };
+            let rank = match c.shared_keys.iter().position(|k| &**k == name) {
+                Some(r) => r,
+                None => {
+                    c.shared_keys.push(Rc::from(name));
+                    c.shared_keys.len() - 1
+                }
+            };
+            let keys = c.shared_keys.clone();
+            h.incref(value);
+            let old = {
+                let Payload::Instance(i) = body_mut(h, obj) else {
+                    unreachable!()
+                };
+                match i.attrs.iter_mut().find(|(n, _)| &**n == name) {
+                    Some(slot) => Some(std::mem::replace(&mut slot.1, value)),
+                    None => {
+                        let at = i
+                            .attrs
+                            .iter()
+                            .position(|(n, _)| keys.iter().position(|k| k == n) > Some(rank))
+                            .unwrap_or(i.attrs.len());
+                        i.attrs.insert(at, (Rc::from(name), value));
+                        None
+                    }
+                }
+            };
+            if let Some(old) = old {
+                h.decref(old);
+            }
+            Ok(())
+        }
+        Payload::Class(_) => {
+            h.incref(value);
+            let old = {
+                let attrs = match body_mut(h, obj) {
+                    Payload::Instance(i) => &mut i.attrs,
+                    Payload::Class(c) => &mut c.attrs,
+                    _ => unreachable!(),
+                };
+                match attrs.iter_mut().find(|(n, _)| &**n == name) {
+                    Some(slot) => Some(std::mem::replace(&mut slot.1, value)),
+                    None => {
+                        attrs.push((Rc::from(name), value));
+                        None
+                    }
+                }
+            };
+            if let Some(old) = old {
+                h.decref(old);
+            }
+            Ok(())
+        }
+        Payload::Module { dict, .. } => {
+            let d = *dict;
+            ops::dict_set_str(h, d, name, value);
+            Ok(())
+        }
+        other => {
+            let t = other.type_name();
+            fail(h, "AttributeError", format!("'{t}' object has no attribute '{name}'"))
+        }
+    }
+}
+
+/// `del obj.name`.
+pub fn del_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<()> {
+    let cls = ops::type_of(h, obj);
+    let slots = match body(h, obj) {
+        Payload::Instance(i) if i.has_slots => body(h, cls).as_class().slots.clone(),
+        _ => None,
+    };
+    let old = match body_mut(h, obj) {
+        Payload::Instance(i) => match slots {
+            Some(s) => s.iter().position(|x| &**x == name).and_then(|at| i.slots[at].take()),
+            None => i
+                .attrs
+                .iter()
+                .position(|(n, _)| &**n == name)
+                .map(|at| i.attrs.remove(at).1),
+        },
+        Payload::Class(c) => c
+            .attrs
+            .iter()
+            .position(|(n, _)| &**n == name)
+            .map(|at| c.attrs.remove(at).1),
+        _ => None,
+    };
+    match old {
+        Some(v) => {
+            h.decref(v);
+            Ok(())
+        }
+        None => {
+            let n = ops::class_name(h, cls);
+            fail(h, "AttributeError", format!("'{n}' object has no attribute '{name}'"))
+        }
+    }
+}
+
+/// A new empty set.
+pub fn new_set(h: &mut GcHeap) -> ObjId {
+    crate::memory::new_object(h, Payload::Set(SetObj::default()))
+}
+
+/// `s.add(item)` (item borrowed).
+pub fn set_add(h: &mut GcHeap, set: ObjId, item: ObjId) -> PyResult<()> {
+    let k = ops::hash_key(h, item)?;
+    let Payload::Set(s) = body_mut(h, set) else {
+        panic!("set_add on a non-set")
+    };
+    if s.index.contains_key(&k) {
+        return Ok(());
+    }
+    s.model.add(ops::model_key(&k));
+    s.index.insert(k, s.items.len());
+    s.items.push(Some(item));
+    h.incref(item);
+    crate::memory::container_grew(h, set);
+    Ok(())
+}
+
+/// `l.append(item)` (item borrowed).
+pub fn list_append(h: &mut GcHeap, list: ObjId, item: ObjId) {
+    h.incref(item);
+    if let Payload::List(l) = body_mut(h, list) {
+        l.items.push(item);
+        l.model.append();
+    }
+    crate::memory::container_grew(h, list);
+}
+
+/// `key in container`.
+pub fn contains(h: &mut GcHeap, container: ObjId, key: ObjId) -> PyResult<bool> {
+    match body(h, container) {
+        Payload::Dict(_) => Ok(ops::dict_get(h, container, key)?.is_some()),
+        Payload::Set(_) => {
+            let k = ops::hash_key(h, key)?;
+            let Payload::Set(s) = body(h, container) else {
+                unreachable!()
+            };
+            Ok(s.index.contains_key(&k))
+        }
+        Payload::Str(s) => {
+            let s = s.clone();
+            let needle = super::text::str_of(h, key)?;
+            Ok(s.contains(&needle))
+        }
+        _ => {
+            let items = super::builtins::collect(h, container)?;
+            let mut found = false;
+            for &i in &items {
+                if !found && ops::eq(h, i, key)? {
+                    found = true;
+                }
+            }
+            release(h, items);
+            Ok(found)
+        }
+    }
+}
+
+/// `obj[key]`.
+pub fn getitem(h: &mut GcHeap, obj: ObjId, key: ObjId) -> PyResult<ObjId> {
+    super::seq::getitem(h, obj, key)
+}
+
+/// `obj[key] = value` (value borrowed).
+pub fn setitem(h: &mut GcHeap, obj: ObjId, key: ObjId, value: ObjId) -> PyResult<()> {
+    match body(h, obj) {
+        Payload::Dict(_) => ops::dict_set(h, obj, key, value),
+        Payload::List(l) => {
+            let n = l.items.len() as i64;
+            let i = super::builtins::int_arg(h, key)?;
+            let i = if i < 0 { i + n } else { i };
+            if i < 0 || i >= n {
+                return fail(h, "IndexError", "list assignment index out of range");
+            }
+            h.incref(value);
+            let old = match body_mut(h, obj) {
+                Payload::List(l) => std::mem::replace(&mut l.items[i as usize], value),
+                _ => unreachable!(),
+            };
+            h.decref(old);
+            Ok(())
+        }
+        other => {
+            let t = other.type_name();
+            fail(h, "TypeError", format!("'{t}' object does not support item assignment"))
+        }
+    }
+}
+
+/// `del obj[key]`.
+pub fn delitem(h: &mut GcHeap, obj: ObjId, key: ObjId) -> PyResult<()> {
+    match body(h, obj) {
+        Payload::Dict(_) => {
+            let k = ops::hash_key(h, key)?;
+            match ops::dict_pop(h, obj, &k) {
+                Some(v) => {
+                    h.decref(v);
+                    Ok(())
+                }
+                None => {
+                    Err(super::error::key_error(h, key))
+                }
+            }
+        }
+        Payload::List(l) => {
+            let n = l.items.len() as i64;
+            if let Some(picked) = super::seq::slice_bounds(h, key, n as usize)? {
+                // list_ass_slice: the removed items are dropped last to first.
+                let removed = match body_mut(h, obj) {
+                    Payload::List(l) => {
+                        let mut removed = Vec::new();
+                        let mut sorted = picked;
+                        sorted.sort_unstable();
+                        for &at in sorted.iter().rev() {
+                            removed.push(l.items.remove(at));
+                        }
+                        removed.reverse();
+                        let len = l.items.len();
+                        l.model = objects::layout::PyList::with_len(0);
+                        l.model.extend(len);
+                        removed
+                    }
+                    _ => unreachable!(),
+                };
+                crate::memory::container_grew(h, obj);
+                for v in removed.into_iter().rev() {
+                    h.decref(v);
+                }
+                return Ok(());
+            }
+            let i = super::builtins::int_arg(h, key)?;
+            let i = if i < 0 { i + n } else { i };
+            if i < 0 || i >= n {
+                return fail(h, "IndexError", "list assignment index out of range");
+            }
+            let old = match body_mut(h, obj) {
+                Payload::List(l) => {
+                    l.model.pop();
+                    l.items.remove(i as usize)
+                }
+                _ => unreachable!(),
+            };
+            crate::memory::container_grew(h, obj);
+            h.decref(old);
+            Ok(())
+        }
+        other => {
+            let t = other.type_name();
+            fail(h, "TypeError", format!("'{t}' object doesn't support item deletion"))
+        }
+    }
+}
+
+/// Calls the built-in method `name` of `this` (taking over `args` and `kwargs`).
+pub fn call_method(
+    h: &mut GcHeap,
+    this: ObjId,
+    name: &str,
+    args: Vec<ObjId>,
+    kwargs: Vec<(Rc<str>, ObjId)>,
+) -> PyResult<ObjId> {
+    let r = super::seq::method(h, this, name, &args, &kwargs);
+    release(h, args);
+    release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+    r
+}
+
+/// The hash key of a dict key (exposed for `seq`).
+pub fn key_of(h: &mut GcHeap, k: ObjId) -> PyResult<HashKey> {
+    ops::hash_key(h, k)
+}

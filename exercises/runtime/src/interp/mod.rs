@@ -1,0 +1,108 @@
+//! The interpreter (given): parse with `rustpython-parser`, walk the AST, print what CPython
+//! prints. Every value is an object in the heap, made by [`crate::memory::new_object`] and freed
+//! by [`crate::memory::dealloc`]: the evaluator only increfs and decrefs, as CPython's does.
+//!
+//! Reference discipline, as in CPython's C API: a function that returns an `ObjId` returns a
+//! *new* reference, which the caller must store or `decref`; an `ObjId` argument is *borrowed*.
+
+pub mod arith;
+pub mod builtins;
+pub mod call;
+pub mod code;
+pub mod convert;
+pub mod error;
+pub mod exec;
+pub mod expr;
+pub mod methods;
+pub mod modules;
+pub mod object;
+pub mod ops;
+pub mod seq;
+pub mod state;
+pub mod text;
+
+use collector::cycles::{GcHeap, Host, ObjId};
+
+pub use error::{Flow, PyErr, PyResult};
+pub use object::{Payload, PyObj};
+pub use state::State;
+
+/// How to run a program.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Stress mode: a generation-0 collection at every GC allocation, to find objects the
+    /// runtime forgot to count (Crafting Interpreters' "stress test the GC").
+    pub stress: bool,
+    /// Print `sys._debugmallocstats()` at exit.
+    pub stats: bool,
+}
+
+/// What a program printed (stdout and stderr interleaved, as `python3 prog.py 2>&1` shows them),
+/// and its exit status (0, or 1 after an uncaught exception).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    /// Everything printed.
+    pub text: String,
+    /// The exit status.
+    pub status: i32,
+}
+
+/// The type slots of every runtime object: they call your code in [`crate::memory`].
+struct Slots;
+
+impl Host for Slots {
+    fn tp_traverse(&self, heap: &GcHeap, op: ObjId, out: &mut Vec<ObjId>) {
+        crate::memory::traverse(heap, op, out);
+    }
+    fn tp_clear(&self, heap: &mut GcHeap, op: ObjId) {
+        crate::memory::clear(heap, op);
+    }
+    fn tp_dealloc(&self, heap: &mut GcHeap, op: ObjId) {
+        crate::memory::dealloc(heap, op);
+    }
+    fn tp_finalize(&self, heap: &mut GcHeap, op: ObjId) {
+        call::run_del(heap, op);
+    }
+}
+
+static SLOTS: Slots = Slots;
+
+/// Runs the Python program `source` (named `filename` in tracebacks) and returns what it printed.
+pub fn run_source(source: &str, filename: &str, options: &Options) -> Output {
+    let mut heap = GcHeap::new();
+    heap.set_host(&SLOTS);
+    heap.set_state(Box::new(State::new(source, filename, options.clone())));
+    // CPython starts with automatic collection on (gcmodule.c: `gcstate->enabled = 1`).
+    heap.enable();
+    let h = &mut heap;
+    state::init(h);
+    let status = match <rustpython_parser::ast::Suite as rustpython_parser::Parse>::parse(source, filename) {
+        Err(e) => {
+            let line = error::line_of(source, e.offset.to_usize());
+            let text = format!(
+                "  File \"{filename}\", line {line}\nSyntaxError: {}\n",
+                e.error
+            );
+            state::write(h, &text);
+            1
+        }
+        Ok(suite) => {
+            let module: std::rc::Rc<[rustpython_parser::ast::Stmt]> = suite.into();
+            h.state_mut::<State>().module_ast = Some(module.clone());
+            let globals = h.state::<State>().main_dict;
+            let mut frame = exec::Frame::module(globals);
+            let result = exec::exec_body(h, &mut frame, &module);
+            frame.release(h);
+            match result {
+                Ok(_) => 0,
+                Err(err) => {
+                    error::print_uncaught(h, err);
+                    1
+                }
+            }
+        }
+    };
+    state::shutdown(h, options);
+    let text = std::mem::take(&mut h.state_mut::<State>().out);
+    Output { text, status }
+}

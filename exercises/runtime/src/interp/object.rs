@@ -1,0 +1,269 @@
+//! What a runtime object holds (given): the payload the heap keeps for each object, the part of
+//! a CPython object after `PyObject_HEAD`. Every value is an object: an `ObjId` in the
+//! [`GcHeap`](collector::cycles::GcHeap), whose payload is a [`PyObj`].
+
+use std::rc::Rc;
+
+use collector::cycles::ObjId;
+use objects::layout::{PyDict, PyList, PySet, PyValue};
+
+use super::code::Code;
+
+/// One object: where its memory is and what it holds.
+#[derive(Debug)]
+pub struct PyObj {
+    /// The address of its block in your allocator (its `id()` is this plus the pre-header).
+    pub block: usize,
+    /// The bytes asked of the allocator for it (`tp_basicsize` + items + pre-headers).
+    pub size: usize,
+    /// The item array of a list or the keys table of a dict/set: a second block, if any.
+    pub items_block: usize,
+    /// Its size in bytes.
+    pub items_size: usize,
+    /// The type's fields.
+    pub body: Payload,
+}
+
+/// The fields of each type.
+#[derive(Debug)]
+pub enum Payload {
+    /// `None` (one static object).
+    None,
+    /// `True` / `False` (two static objects).
+    Bool(bool),
+    /// An int (this runtime keeps ints within 64 bits).
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A str.
+    Str(Rc<str>),
+    /// A tuple.
+    Tuple(Vec<ObjId>),
+    /// A list: its items and the layout model that gives its capacity (`allocated`).
+    List(ListObj),
+    /// A dict, in insertion order.
+    Dict(DictObj),
+    /// A set.
+    Set(SetObj),
+    /// `object()`.
+    Object,
+    /// An instance of a class defined in Python.
+    Instance(InstanceObj),
+    /// A class (`type` object), defined in Python or built in.
+    Class(ClassObj),
+    /// A function defined in Python (`def`, `lambda`).
+    Function(FuncObj),
+    /// A built-in function or unbound built-in method.
+    Builtin(Builtin),
+    /// A bound method: `obj.method` (`PyMethodObject`).
+    Method { func: ObjId, this: ObjId },
+    /// A built-in method bound to its object: `[].append`.
+    BuiltinMethod { this: ObjId, name: Rc<str> },
+    /// `super()`: the class after which to look, and the instance.
+    Super { class: ObjId, this: ObjId },
+    /// A cell: a variable shared between a function and the closures inside it.
+    Cell(Option<ObjId>),
+    /// A module (`gc`, `sys`, the program's `__main__`).
+    Module { name: Rc<str>, dict: ObjId },
+    /// `range(start, stop, step)`.
+    Range { start: i64, stop: i64, step: i64 },
+    /// An iterator over a sequence (`list_iterator`, `tuple_iterator`, …).
+    SeqIter { seq: ObjId, index: usize },
+    /// A range iterator (not a GC type).
+    RangeIter { next: i64, stop: i64, step: i64 },
+}
+
+/// A list's items, and the model of its item array's capacity.
+#[derive(Debug, Default)]
+pub struct ListObj {
+    /// `ob_item[0 .. ob_size]`.
+    pub items: Vec<ObjId>,
+    /// `allocated`, as `list_resize` grows it.
+    pub model: PyList,
+}
+
+/// A dict: entries in insertion order (`None` once deleted, as in CPython's compact dict).
+#[derive(Debug, Default)]
+pub struct DictObj {
+    /// `(key, value)` entries; deleted ones are `None`.
+    pub entries: Vec<Option<(ObjId, ObjId)>>,
+    /// Key → index in `entries`.
+    pub index: std::collections::HashMap<HashKey, usize>,
+    /// The layout model of its keys table (for `sys.getsizeof`).
+    pub model: PyDict,
+}
+
+/// A set.
+#[derive(Debug, Default)]
+pub struct SetObj {
+    /// Items in insertion order (`None` once removed).
+    pub items: Vec<Option<ObjId>>,
+    /// Key → index in `items`.
+    pub index: std::collections::HashMap<HashKey, usize>,
+    /// The layout model of its table.
+    pub model: PySet,
+}
+
+/// An instance: its class and its attributes (3.11 keeps them in the object's inline values,
+/// in insertion order; `__slots__` classes keep them in slots).
+#[derive(Debug)]
+pub struct InstanceObj {
+    /// Its class (an instance holds a strong reference to its heap type).
+    pub class: ObjId,
+    /// `obj.name = value`, in insertion order.
+    pub attrs: Vec<(Rc<str>, ObjId)>,
+    /// Slot values of a `__slots__` class, by slot index.
+    pub slots: Vec<Option<ObjId>>,
+    /// The class has `__slots__` and no `__dict__`.
+    pub has_slots: bool,
+}
+
+/// A class.
+#[derive(Debug)]
+pub struct ClassObj {
+    /// `__name__`.
+    pub name: Rc<str>,
+    /// `__bases__`.
+    pub bases: Vec<ObjId>,
+    /// `__mro__` without the class itself (strong references).
+    pub mro: Vec<ObjId>,
+    /// The class namespace, in definition order.
+    pub attrs: Vec<(Rc<str>, ObjId)>,
+    /// `__slots__` names, own and inherited, if every class of the MRO has `__slots__`.
+    pub slots: Option<Vec<Rc<str>>>,
+    /// The class's shared keys (`ht_cached_keys`, 3.11): attribute names in the order instances
+    /// first set them. Every instance keeps its values in this order.
+    pub shared_keys: Vec<Rc<str>>,
+    /// A built-in type: its name (`"int"`, `"ValueError"`) — instances are made natively.
+    pub builtin: bool,
+}
+
+/// A function.
+#[derive(Debug)]
+pub struct FuncObj {
+    /// Its code (parameters, body, scopes).
+    pub code: Rc<Code>,
+    /// `__globals__`: the module's dict.
+    pub globals: ObjId,
+    /// Default values of the last parameters.
+    pub defaults: Vec<ObjId>,
+    /// Keyword-only defaults, by name.
+    pub kwdefaults: Vec<(Rc<str>, ObjId)>,
+    /// `__closure__`: one cell per free variable.
+    pub closure: Vec<ObjId>,
+    /// `__qualname__` (`C.method`, `f.<locals>.g`).
+    pub qualname: Rc<str>,
+}
+
+/// The built-in functions and the methods of built-in types.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Builtin {
+    /// `module.name` or just `name` for builtins (`gc.collect`, `len`).
+    pub name: Rc<str>,
+}
+
+/// A value as a hash-table key: equal keys hash alike, as Python's `__eq__`/`__hash__` say for
+/// the built-in types (`1 == 1.0 == True`). Instances hash by identity.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum HashKey {
+    /// None.
+    None,
+    /// An int, a bool, or a float with an integral value.
+    Int(i64),
+    /// Another float, by its bits.
+    Float(u64),
+    /// A str.
+    Str(Rc<str>),
+    /// A tuple of hashable items.
+    Tuple(Vec<HashKey>),
+    /// Any other object, by identity.
+    Id(ObjId),
+}
+
+impl Payload {
+    /// Is this a GC type (`Py_TPFLAGS_HAVE_GC`)? Containers are; atoms (ints, strs, floats,
+    /// `None`, built-in functions, range objects and their iterators) are not.
+    pub fn is_gc(&self) -> bool {
+        !matches!(
+            self,
+            Payload::None
+                | Payload::Bool(_)
+                | Payload::Int(_)
+                | Payload::Float(_)
+                | Payload::Str(_)
+                | Payload::Object
+                | Payload::Builtin(_)
+                | Payload::Range { .. }
+                | Payload::RangeIter { .. }
+        )
+    }
+
+    /// The value as the `objects` crate models it, for sizes. `None` for types that crate does
+    /// not model (their size comes from [`Payload::basicsize`]).
+    pub fn layout(&self) -> Option<PyValue> {
+        Some(match self {
+            Payload::None => PyValue::None,
+            Payload::Bool(b) => PyValue::Bool(*b),
+            Payload::Int(v) => PyValue::Int(i128::from(*v)),
+            Payload::Float(f) => PyValue::Float(*f),
+            Payload::Str(s) => PyValue::Str(s.to_string()),
+            // Only the length of a tuple matters for its size.
+            Payload::Tuple(items) => PyValue::Tuple(vec![PyValue::None; items.len()]),
+            Payload::List(l) => PyValue::List(l.model.clone()),
+            Payload::Dict(d) => PyValue::Dict(d.model.clone()),
+            Payload::Set(s) => PyValue::Set(s.model.clone()),
+            Payload::Object => PyValue::Object,
+            Payload::Instance(i) => PyValue::Instance {
+                slots: i.has_slots.then_some(i.slots.len()),
+            },
+            _ => return None,
+        })
+    }
+
+    /// `tp_basicsize` + pre-headers of the types `objects` does not model (3.11, 64-bit).
+    pub fn basicsize(&self) -> usize {
+        match self {
+            // PyHeapTypeObject: 880 bytes + GC head (sys.getsizeof of a class is larger: it
+            // adds the dict; we never print it).
+            Payload::Class(_) => 880 + 16,
+            // PyFunctionObject: 144 + GC head.
+            Payload::Function(_) => 144 + 16,
+            Payload::Builtin(_) => 56,
+            Payload::Method { .. } => 48 + 16,
+            Payload::BuiltinMethod { .. } => 56 + 16,
+            Payload::Cell(_) => 24 + 16,
+            Payload::Module { .. } => 72 + 16,
+            Payload::Range { .. } => 48,
+            Payload::SeqIter { .. } => 32 + 16,
+            Payload::RangeIter { .. } => 48,
+            _ => 16,
+        }
+    }
+
+    /// The type's name, as `type(x).__name__` says.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Payload::None => "NoneType",
+            Payload::Bool(_) => "bool",
+            Payload::Int(_) => "int",
+            Payload::Float(_) => "float",
+            Payload::Str(_) => "str",
+            Payload::Tuple(_) => "tuple",
+            Payload::List(_) => "list",
+            Payload::Dict(_) => "dict",
+            Payload::Set(_) => "set",
+            Payload::Object => "object",
+            Payload::Instance(_) => "instance",
+            Payload::Class(_) => "type",
+            Payload::Function(_) => "function",
+            Payload::Builtin(_) | Payload::BuiltinMethod { .. } => "builtin_function_or_method",
+            Payload::Method { .. } => "method",
+            Payload::Cell(_) => "cell",
+            Payload::Super { .. } => "super",
+            Payload::Module { .. } => "module",
+            Payload::Range { .. } => "range",
+            Payload::SeqIter { .. } => "list_iterator",
+            Payload::RangeIter { .. } => "range_iterator",
+        }
+    }
+}

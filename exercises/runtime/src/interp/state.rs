@@ -1,0 +1,238 @@
+//! The interpreter state (given): your allocator, the static objects (`None`, `True`, `False`,
+//! the small ints), the built-in classes and functions, the modules, and the output.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use allocator::obmalloc::Obmalloc;
+use collector::cycles::{GcHeap, ObjId};
+
+use super::Options;
+use super::object::{Builtin, ClassObj, DictObj, ListObj, Payload};
+
+/// The small ints CPython preallocates: −5 … 256 (`_PY_NSMALLNEGINTS`, `_PY_NSMALLPOSINTS`).
+pub const SMALL_INTS: std::ops::RangeInclusive<i64> = -5..=256;
+
+/// Everything the runtime keeps besides the objects themselves.
+pub struct State {
+    /// Your allocator: every object's block comes from here.
+    pub alloc: Obmalloc,
+    /// The program's text and file name (for tracebacks).
+    pub source: Rc<str>,
+    pub filename: Rc<str>,
+    /// The parsed program (kept alive: functions point into it).
+    pub module_ast: Option<Rc<[rustpython_parser::ast::Stmt]>>,
+    /// How to run.
+    pub options: Options,
+    /// What the program printed so far.
+    pub out: String,
+    /// `None`, `False`, `True`.
+    pub none: ObjId,
+    pub false_: ObjId,
+    pub true_: ObjId,
+    /// The small ints, index `v + 5`.
+    pub small_ints: Vec<ObjId>,
+    /// The built-in names (`len`, `int`, `ValueError`, …), each holding one reference.
+    pub builtins: HashMap<Rc<str>, ObjId>,
+    /// The importable modules (`gc`, `sys`), each holding one reference.
+    pub modules: HashMap<Rc<str>, ObjId>,
+    /// `__main__`'s dict: the program's globals.
+    pub main_dict: ObjId,
+    /// Code objects by the address of their AST node, made once.
+    pub codes: HashMap<usize, Rc<super::code::Code>>,
+    /// Your trashcan: how deeply deallocations nest now, and the objects parked meanwhile
+    /// (`_PyTrash_thread_deposit_object`). Used by [`crate::memory::dealloc`].
+    pub trash_depth: usize,
+    pub trash: Vec<ObjId>,
+    /// How deeply Python calls nest (a `RecursionError` past 1000, as CPython's limit).
+    pub call_depth: usize,
+    /// `gc.callbacks`: the list object.
+    pub gc_callbacks: ObjId,
+    /// `gc.garbage`: the list object.
+    pub gc_garbage: ObjId,
+}
+
+impl State {
+    /// A state before [`init`]: no objects yet.
+    pub fn new(source: &str, filename: &str, options: Options) -> State {
+        let none = placeholder();
+        State {
+            alloc: Obmalloc::new(),
+            source: Rc::from(source),
+            filename: Rc::from(filename),
+            module_ast: None,
+            options,
+            out: String::new(),
+            none,
+            false_: none,
+            true_: none,
+            small_ints: Vec::new(),
+            builtins: HashMap::new(),
+            modules: HashMap::new(),
+            main_dict: none,
+            codes: HashMap::new(),
+            trash_depth: 0,
+            trash: Vec::new(),
+            call_depth: 0,
+            gc_callbacks: none,
+            gc_garbage: none,
+        }
+    }
+}
+
+/// A handle that names no object yet (replaced during [`init`]): `ObjId` has no public
+/// constructor, so a scratch heap hands one out.
+fn placeholder() -> ObjId {
+    GcHeap::new().alloc("placeholder")
+}
+
+/// The state of heap `h`.
+pub fn st(h: &mut GcHeap) -> &mut State {
+    h.state_mut::<State>()
+}
+
+/// Creates the static objects, the built-in classes and functions, and the modules.
+pub fn init(h: &mut GcHeap) {
+    let none = crate::memory::new_object(h, Payload::None);
+    let false_ = crate::memory::new_object(h, Payload::Bool(false));
+    let true_ = crate::memory::new_object(h, Payload::Bool(true));
+    let small_ints = SMALL_INTS
+        .map(|v| crate::memory::new_object(h, Payload::Int(v)))
+        .collect();
+    let s = st(h);
+    s.none = none;
+    s.false_ = false_;
+    s.true_ = true_;
+    s.small_ints = small_ints;
+    super::builtins::install(h);
+    let main = new_dict(h);
+    st(h).main_dict = main;
+    let name = new_str(h, "__main__");
+    super::ops::dict_set_str(h, main, "__name__", name);
+    h.decref(name);
+    super::modules::install(h);
+}
+
+/// At exit: run the final collection CPython's `Py_FinalizeEx` does not promise, print the
+/// allocator's statistics if asked.
+pub fn shutdown(h: &mut GcHeap, options: &Options) {
+    if options.stats {
+        let report = allocator::stats::debug_malloc_stats(&st(h).alloc);
+        write(h, &report);
+    }
+}
+
+/// Prints `text` (stdout and stderr share one stream, as `2>&1` shows them).
+pub fn write(h: &mut GcHeap, text: &str) {
+    st(h).out.push_str(text);
+}
+
+/// A new reference to `None`.
+pub fn none(h: &mut GcHeap) -> ObjId {
+    let n = st(h).none;
+    h.incref(n);
+    n
+}
+
+/// A new reference to `True` or `False`.
+pub fn new_bool(h: &mut GcHeap, b: bool) -> ObjId {
+    let s = st(h);
+    let v = if b { s.true_ } else { s.false_ };
+    h.incref(v);
+    v
+}
+
+/// `PyLong_FromLongLong`: a small int from the cache, or a new int object.
+pub fn new_int(h: &mut GcHeap, v: i64) -> ObjId {
+    if SMALL_INTS.contains(&v) {
+        let op = st(h).small_ints[(v + 5) as usize];
+        h.incref(op);
+        return op;
+    }
+    crate::memory::new_object(h, Payload::Int(v))
+}
+
+/// A new float.
+pub fn new_float(h: &mut GcHeap, v: f64) -> ObjId {
+    crate::memory::new_object(h, Payload::Float(v))
+}
+
+/// A new str.
+pub fn new_str(h: &mut GcHeap, s: &str) -> ObjId {
+    crate::memory::new_object(h, Payload::Str(Rc::from(s)))
+}
+
+/// A new tuple that takes over the references in `items`.
+pub fn new_tuple(h: &mut GcHeap, items: Vec<ObjId>) -> ObjId {
+    crate::memory::new_object(h, Payload::Tuple(items))
+}
+
+/// A new list that takes over the references in `items` (sized as `[a, b, c]` sizes it).
+pub fn new_list(h: &mut GcHeap, items: Vec<ObjId>) -> ObjId {
+    let model = objects::layout::PyList::with_len(items.len());
+    crate::memory::new_object(h, Payload::List(ListObj { items, model }))
+}
+
+/// A new empty dict.
+pub fn new_dict(h: &mut GcHeap) -> ObjId {
+    crate::memory::new_object(h, Payload::Dict(DictObj::default()))
+}
+
+/// A built-in function object.
+pub fn new_builtin(h: &mut GcHeap, name: &str) -> ObjId {
+    crate::memory::new_object(
+        h,
+        Payload::Builtin(Builtin {
+            name: Rc::from(name),
+        }),
+    )
+}
+
+/// A built-in class `name` with bases `bases` (borrowed), registered as a builtin name.
+pub fn new_builtin_class(h: &mut GcHeap, name: &str, bases: &[ObjId]) -> ObjId {
+    let mut mro = Vec::new();
+    for &b in bases {
+        if !mro.contains(&b) {
+            mro.push(b);
+        }
+        for &m in &h.payload::<super::PyObj>(b).body.as_class().mro {
+            if !mro.contains(&m) {
+                mro.push(m);
+            }
+        }
+    }
+    for &m in bases.iter().chain(&mro) {
+        h.incref(m);
+    }
+    let class = ClassObj {
+        name: Rc::from(name),
+        bases: bases.to_vec(),
+        mro,
+        attrs: Vec::new(),
+        slots: None,
+        shared_keys: Vec::new(),
+        builtin: true,
+    };
+    let op = crate::memory::new_object(h, Payload::Class(class));
+    st(h).builtins.insert(Rc::from(name), op);
+    op
+}
+
+/// The built-in named `name` (borrowed). Panics if there is none: the runtime asked for a
+/// built-in it never installed.
+pub fn builtin(h: &mut GcHeap, name: &str) -> ObjId {
+    *st(h)
+        .builtins
+        .get(name)
+        .unwrap_or_else(|| panic!("no built-in {name}"))
+}
+
+impl Payload {
+    /// The class fields (panics on another type: a bug of the runtime).
+    pub fn as_class(&self) -> &ClassObj {
+        match self {
+            Payload::Class(c) => c,
+            other => panic!("not a class: {}", other.type_name()),
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Given helpers of the memory glue: sizes, addresses and the second block of containers.
+
+use collector::cycles::{GcHeap, ObjId};
+
+use crate::interp::object::{Payload, PyObj};
+use crate::interp::state::State;
+
+/// The bytes of `body`'s own block: `tp_basicsize` + items + pre-headers, as
+/// `objects::layout` computes them (`_PyObject_SIZE`/`_PyObject_VAR_SIZE` + `_PyType_PreHeaderSize`).
+/// A list's item array, a dict's keys table and a big set's table are a second block
+/// ([`items_size`]), as in CPython.
+pub fn object_size(body: &Payload) -> usize {
+    match body {
+        // PyListObject (40) + GC head; PyDictObject (48) + GC head; PySetObject (200) + GC head.
+        Payload::List(_) => 56,
+        Payload::Dict(_) => 64,
+        Payload::Set(_) => 216,
+        other => match other.layout() {
+            Some(v) => v.getsizeof(),
+            None => other.basicsize(),
+        },
+    }
+}
+
+/// The bytes of a container's second block (0: none).
+pub fn items_size(body: &Payload) -> usize {
+    match body {
+        Payload::List(l) => 8 * l.model.allocated(),
+        Payload::Dict(d) => d.model.table().map_or(0, |t| t.size_in_bytes()),
+        Payload::Set(s) => match s.model.table_size() {
+            8 => 0,
+            n => 16 * n,
+        },
+        _ => 0,
+    }
+}
+
+/// The order in which `subtype_dealloc` clears the `__slots__` of an instance of `cls`: the
+/// class's own slots first, then its base's, and so on (`clear_slots` for each base whose
+/// `tp_dealloc` is `subtype_dealloc`). Indices into the instance's `slots`, which hold the
+/// base's slots first.
+pub fn slot_order(h: &GcHeap, cls: ObjId) -> Vec<usize> {
+    let class = |k: ObjId| match &h.payload::<PyObj>(k).body {
+        Payload::Class(c) => Some(c),
+        _ => None,
+    };
+    let Some(c) = class(cls) else {
+        return Vec::new();
+    };
+    let mut lens: Vec<usize> = std::iter::once(cls)
+        .chain(c.mro.iter().copied())
+        .filter_map(|k| class(k).and_then(|c| c.slots.as_ref()).map(Vec::len))
+        .collect();
+    lens.push(0);
+    lens.windows(2).flat_map(|w| w[1]..w[0]).collect()
+}
+
+/// `sys.getsizeof(op)`: the object's block plus its second block.
+pub fn getsizeof(h: &GcHeap, op: ObjId) -> usize {
+    let o = h.payload::<PyObj>(op);
+    object_size(&o.body) + items_size(&o.body)
+}
+
+/// `id(op)`: the object's address, after its pre-header (as CPython's `id` is the address of
+/// the `PyObject`, behind its `PyGC_Head`).
+pub fn object_address(h: &GcHeap, op: ObjId) -> usize {
+    let o = h.payload::<PyObj>(op);
+    let pre = match o.body.layout() {
+        Some(v) => v.type_info().pre_header_size(),
+        None if o.body.is_gc() => 16,
+        None => 0,
+    };
+    o.block + pre
+}
+
+/// A container's items changed: resize its second block to what the layout model now says
+/// (`list_resize` → `PyMem_Realloc`, `dictresize` → a new keys table).
+pub fn container_grew(h: &mut GcHeap, op: ObjId) {
+    let (old_ptr, old_size, new_size) = {
+        let o = h.payload::<PyObj>(op);
+        (o.items_block, o.items_size, items_size(&o.body))
+    };
+    if old_size == new_size {
+        return;
+    }
+    let alloc = &mut h.state_mut::<State>().alloc;
+    let ptr = if new_size == 0 {
+        if old_ptr != 0 {
+            // SAFETY: `old_ptr` came from this allocator and is freed once, here.
+            unsafe { alloc.free(old_ptr as *mut u8) };
+        }
+        0
+    } else if old_ptr == 0 {
+        alloc.malloc(new_size) as usize
+    } else {
+        // SAFETY: `old_ptr` is a live block of this allocator; realloc takes it over.
+        unsafe { alloc.realloc(old_ptr as *mut u8, new_size) as usize }
+    };
+    let o = h.payload_mut::<PyObj>(op);
+    o.items_block = ptr;
+    o.items_size = new_size;
+}

@@ -1,0 +1,1 @@
+../../../../exercises/collector/src/cycles/host.rs

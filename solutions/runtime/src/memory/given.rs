@@ -1,0 +1,1 @@
+../../../../exercises/runtime/src/memory/given.rs

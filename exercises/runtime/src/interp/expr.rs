@@ -13,7 +13,21 @@ use super::state;
 /// Evaluates `e` in frame `f`.
 pub fn eval(h: &mut GcHeap, f: &mut Frame, e: &Expr) -> PyResult<ObjId> {
     match e {
-        Expr::Constant(c) => constant(h, &c.value),
+        Expr::Constant(c) => {
+            // Atoms are made once per constant expression, as the compiler stores them in
+            // co_consts: evaluating `"abc"` or `1000` again allocates nothing.
+            let key = e as *const Expr as usize;
+            if let Some(&op) = state::st(h).constants.get(&key) {
+                h.incref(op);
+                return Ok(op);
+            }
+            let op = constant(h, &c.value)?;
+            if !matches!(c.value, Constant::None | Constant::Bool(_)) {
+                h.incref(op);
+                state::st(h).constants.insert(key, op);
+            }
+            Ok(op)
+        }
         Expr::Name(n) => load(h, f, n.id.as_str()),
         Expr::BinOp(b) => {
             let l = eval(h, f, &b.left)?;

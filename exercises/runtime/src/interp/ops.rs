@@ -205,7 +205,7 @@ pub fn dict_set(h: &mut GcHeap, dict: ObjId, key: ObjId, value: ObjId) -> PyResu
 
 /// `d[name] = value` for a str key (value borrowed).
 pub fn dict_set_str(h: &mut GcHeap, dict: ObjId, name: &str, value: ObjId) {
-    let key = state::new_str(h, name);
+    let key = state::intern(h, name);
     dict_set(h, dict, key, value).expect("str keys hash");
     h.decref(key);
 }

@@ -38,6 +38,12 @@ pub struct State {
     pub modules: HashMap<Rc<str>, ObjId>,
     /// `__main__`'s dict: the program's globals.
     pub main_dict: ObjId,
+    /// The constants of the program (`co_consts`): one object per constant expression, made the
+    /// first time it is evaluated and kept (one reference each), by the address of its AST node.
+    pub constants: HashMap<usize, ObjId>,
+    /// Interned identifier strs (names of variables and attributes used as dict keys), one
+    /// reference each, as CPython interns the names its compiler sees.
+    pub interned: HashMap<Rc<str>, ObjId>,
     /// Code objects by the address of their AST node, made once.
     pub codes: HashMap<usize, Rc<super::code::Code>>,
     /// Your trashcan: how deeply deallocations nest now, and the objects parked meanwhile
@@ -70,6 +76,8 @@ impl State {
             builtins: HashMap::new(),
             modules: HashMap::new(),
             main_dict: none,
+            constants: HashMap::new(),
+            interned: HashMap::new(),
             codes: HashMap::new(),
             trash_depth: 0,
             trash: Vec::new(),
@@ -160,6 +168,20 @@ pub fn new_float(h: &mut GcHeap, v: f64) -> ObjId {
 /// A new str.
 pub fn new_str(h: &mut GcHeap, s: &str) -> ObjId {
     crate::memory::new_object(h, Payload::Str(Rc::from(s)))
+}
+
+/// The interned str `name` (a new reference), made once.
+pub fn intern(h: &mut GcHeap, name: &str) -> ObjId {
+    let op = match st(h).interned.get(name) {
+        Some(&op) => op,
+        None => {
+            let op = new_str(h, name);
+            st(h).interned.insert(Rc::from(name), op);
+            op
+        }
+    };
+    h.incref(op);
+    op
 }
 
 /// A new tuple that takes over the references in `items`.

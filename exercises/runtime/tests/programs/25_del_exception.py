@@ -6,8 +6,9 @@ go on. Same text on the refcount path and on the GC path.
 
 The collector scenario `del_exception.py`. The only program here whose expected output is
 normalised: the report names the function with its address, and shows a traceback with the
-file's path. As `solutions/collector/tests/scenarios.rs` does, each address is written `0x…`
-and the traceback lines are left out; compare the runtime's output normalised the same way.
+file's path. Each address is written `0x…`, and of the traceback only its first line is kept
+(the indented lines are left out), as `normalise` in tests/chapters/ch14_runtime/expected.rs
+does to the runtime's output.
 """
 import gc
 
@@ -35,9 +36,11 @@ print("collected", gc.collect())
 # Expected output (CPython 3.11):
 # __del__ x
 # Exception ignored in: <function C.__del__ at 0x…>
+# Traceback (most recent call last):
 # ValueError: boom
 # refcount path done
 # __del__ a
 # Exception ignored in: <function C.__del__ at 0x…>
+# Traceback (most recent call last):
 # ValueError: boom
 # collected 1

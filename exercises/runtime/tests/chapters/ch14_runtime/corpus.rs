@@ -1,0 +1,115 @@
+//! Every corpus program (`tests/programs/*.py`) run on the runtime and compared line for line
+//! with the output CPython 3.11 printed, written at the end of the file. A program that prints no
+//! GC counts, sizes or allocator figures must print the same under stress mode too.
+
+use super::expected::{assert_prints, expected_output, programs_dir};
+
+/// Runs one program; again under `--stress` unless it prints what stress mode changes.
+fn check(file: &str) {
+    let path = programs_dir().join(file);
+    let source = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let expected = expected_output(&source);
+    assert_prints(file, &source, false, &expected);
+    if !prints_gc_figures(&source) {
+        assert_prints(file, &source, true, &expected);
+    }
+}
+
+/// Does the program print something stress mode changes (collection counts, generation counts,
+/// allocator or tracing figures)?
+fn prints_gc_figures(source: &str) -> bool {
+    ["get_count", "get_stats", "callbacks", "set_threshold", "gc.collect(", "freeze", "getallocatedblocks", "tracemalloc", "is_tracked", "getrefcount", "get_referrers", "garbage"]
+        .iter()
+        .any(|w| source.contains(w))
+}
+
+macro_rules! programs {
+    ($($name:ident => $file:literal,)*) => {
+        $(#[test] fn $name() { check($file); })*
+        /// The programs with a test.
+        const TESTED: &[&str] = &[$($file),*];
+    };
+}
+
+programs! {
+    p01_del_runs_at_once => "01_del_runs_at_once.py",
+    p02_list_items_die_last_to_first => "02_list_items_die_last_to_first.py",
+    p03_tuple_and_dict_order => "03_tuple_and_dict_order.py",
+    p04_attribute_and_slot_order => "04_attribute_and_slot_order.py",
+    p05_dealloc_cascade => "05_dealloc_cascade.py",
+    p06_getrefcount => "06_getrefcount.py",
+    p07_del_statement => "07_del_statement.py",
+    p08_loop_variable_keeps_last => "08_loop_variable_keeps_last.py",
+    p09_locals_die_on_return => "09_locals_die_on_return.py",
+    p14_doubly_linked_list => "14_doubly_linked_list.py",
+    p16_reachable_cycle_survives => "16_reachable_cycle_survives.py",
+    p18_bound_method_cycle => "18_bound_method_cycle.py",
+    p19_generations => "19_generations.py",
+    p20_finalizer_order => "20_finalizer_order.py",
+    p21_del_sees_intact_cycle => "21_del_sees_intact_cycle.py",
+    p22_resurrection => "22_resurrection.py",
+    p23_finalized_flag => "23_finalized_flag.py",
+    p24_collect_in_del => "24_collect_in_del.py",
+    p25_del_exception => "25_del_exception.py",
+    p36_freeze => "36_freeze.py",
+    p40_sizes_of_atoms => "40_sizes_of_atoms.py",
+    p41_sizes_of_strings => "41_sizes_of_strings.py",
+    p43_list_growth => "43_list_growth.py",
+    p47_memory_report => "47_memory_report.py",
+    p50_binary_trees => "50_binary_trees.py",
+    p52_multiple_inheritance => "52_multiple_inheritance.py",
+    p53_class_attributes_and_counters => "53_class_attributes_and_counters.py",
+    p54_comprehension_temporaries => "54_comprehension_temporaries.py",
+    p55_closure_keeps_alive => "55_closure_keeps_alive.py",
+    p57_shallow_copies_share => "57_shallow_copies_share.py",
+}
+
+/// Programs the runtime does not match yet, with what they need. They stay in the corpus (a
+/// solutions-side test checks them on CPython) and move up to `programs!` once they match.
+const PENDING: &[&str] = &[
+    "10_exception_keeps_frame_alive.py",
+    "11_exception_messages.py",
+    "12_self_referencing_containers.py",
+    "13_five_cycles.py",
+    "15_tree_parent_pointers.py",
+    "17_closure_cycle.py",
+    "26_garbage_stays_empty.py",
+    "27_weakref_basics.py",
+    "28_weakref_vs_del.py",
+    "29_weakref_gc_path.py",
+    "30_weak_value_cache.py",
+    "31_weakref_finalize.py",
+    "32_gc_count_and_free_lists.py",
+    "33_auto_collections.py",
+    "34_threshold_callbacks.py",
+    "35_enable_disable.py",
+    "37_is_tracked.py",
+    "38_referents_referrers.py",
+    "39_get_stats.py",
+    "42_sizes_of_containers.py",
+    "44_dict_growth.py",
+    "45_slots_vs_dict.py",
+    "46_slots_inheritance.py",
+    "48_tracemalloc_leak_hunt.py",
+    "49_tracemalloc_peak.py",
+    "51_deep_chain_trashcan.py",
+    "56_shared_ints_and_strs.py",
+    "58_freed_memory_reused.py",
+];
+
+#[test]
+fn every_program_has_a_test_or_is_pending() {
+    let mut files: Vec<String> = std::fs::read_dir(programs_dir())
+        .expect("the programs folder")
+        .map(|e| e.expect("a folder entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".py"))
+        .collect();
+    files.sort();
+    for f in &files {
+        assert!(
+            TESTED.contains(&f.as_str()) || PENDING.contains(&f.as_str()),
+            "{f} has no test: add it to programs! in ch14_runtime/corpus.rs"
+        );
+    }
+}

@@ -28,6 +28,8 @@ pub struct Callback {
     discard: bool,
     /// A weak reference whose state the callback prints ([`Callback::print_cleared`]).
     observe: Option<ObjId>,
+    /// A runtime's Python callable (Part V): the heap's host calls it.
+    host: bool,
 }
 
 impl Callback {
@@ -37,6 +39,17 @@ impl Callback {
             message: message.into(),
             discard: false,
             observe: None,
+            host: false,
+        }
+    }
+
+    /// A runtime's callback (Part V): the weak reference object holds the Python callable, and
+    /// [`GcHeap::handle_callback`] asks the heap's host to call it
+    /// (`crate::cycles::Host::weakref_callback`).
+    pub fn host() -> Callback {
+        Callback {
+            host: true,
+            ..Callback::print("")
         }
     }
 
@@ -79,6 +92,12 @@ pub(crate) struct WeakRefData {
 impl GcHeap {
     /// `handle_callback`: calls `callback(wr)`.
     pub fn handle_callback(&mut self, wr: ObjId, callback: &Callback) {
+        if callback.host {
+            if let Some(host) = self.host_of(wr) {
+                host.weakref_callback(self, wr);
+            }
+            return;
+        }
         let mut line = callback.message.to_string();
         if let Some(other) = callback.observe {
             let cleared = self

@@ -11,7 +11,7 @@
 mod given;
 
 pub use given::{
-    container_grew, getsizeof, items_size, object_address, object_size, slot_order,
+    adopt, container_grew, getsizeof, items_size, object_address, object_size, slot_order,
 };
 
 use collector::cycles::{GcHeap, ObjId};
@@ -96,6 +96,15 @@ fn dealloc_one(h: &mut GcHeap, op: ObjId) {
         }
         h.untrack(op);
     }
+    // subtype_dealloc, after the finalizer: clear the weak references to the dying object and
+    // call their callbacks (PyObject_ClearWeakRefs).
+    if h.is_gc(op) && h.getweakrefcount(op) > 0 {
+        h.clear_weakrefs(op);
+    }
+    // weakref_dealloc: a dying weak reference leaves its referent's list.
+    if matches!(ops::body(h, op), Payload::WeakRef { .. }) {
+        h.clear_weakref(op);
+    }
     let held = take_references(h, op, true);
     let (block, items) = {
         let o = h.payload::<PyObj>(op);
@@ -173,6 +182,8 @@ fn take_references(h: &mut GcHeap, op: ObjId, dealloc: bool) -> Vec<ObjId> {
         Payload::BuiltinMethod { this, .. } if dealloc => out.push(*this),
         Payload::Super { class, this } if dealloc => out.extend([*class, *this]),
         Payload::Cell(c) => out.extend(c.take()),
+        Payload::WeakRef { callback } => out.extend(callback.take()),
+        Payload::Property { fget } if dealloc => out.push(*fget),
         Payload::Module { dict, .. } if dealloc => out.push(*dict),
         Payload::SeqIter { seq, .. } if dealloc => out.push(*seq),
         _ => {}
@@ -216,6 +227,8 @@ pub fn traverse(h: &GcHeap, op: ObjId, out: &mut Vec<ObjId>) {
         Payload::BuiltinMethod { this, .. } => out.push(*this),
         Payload::Super { class, this } => out.extend([*class, *this]),
         Payload::Cell(c) => out.extend(c),
+        Payload::WeakRef { callback } => out.extend(callback),
+        Payload::Property { fget } => out.push(*fget),
         Payload::Module { dict, .. } => out.push(*dict),
         Payload::SeqIter { seq, .. } => out.push(*seq),
         _ => {}

@@ -9,13 +9,17 @@
 //! - CPython clears the UNREACHABLE bits inside `move_legacy_finalizers`; here
 //!   `clear_unreachable_mask` does it first, for every collection.
 //! - What the model has no objects for is left out: `untrack_tuples`, `untrack_dicts`,
-//!   `clear_freelists`, and the `DEBUG_COLLECTABLE`/`DEBUG_UNCOLLECTABLE`/`DEBUG_SAVEALL` flags.
+//!   `clear_freelists`, and the `DEBUG_COLLECTABLE`/`DEBUG_UNCOLLECTABLE` flags (`DEBUG_SAVEALL`
+//!   only for a runtime's objects, step 12).
 //!   `DEBUG_STATS` prints to the heap's log, not to stderr.
 
 use std::time::Instant;
 
 use super::{GcHead, GcHeap, ListId, NUM_GENERATIONS};
-use crate::generations::{DEBUG_STATS, Phase};
+use crate::generations::{DEBUG_STATS, GcInfo, Phase};
+
+/// `gc.DEBUG_SAVEALL`: save unreachable objects in `gc.garbage` instead of freeing them.
+pub const DEBUG_SAVEALL: u32 = 32;
 
 /// What one collection found (`gc_collect_main`'s `n_collected` and `n_uncollectable`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -46,7 +50,24 @@ impl GcHeap {
         if !self.callbacks.is_empty() {
             self.invoke_gc_callback(Phase::Start, generation, 0, 0);
         }
+        // A runtime's gc.callbacks are Python functions: its host calls them (Part V).
+        if let Some(host) = self.host {
+            let info = GcInfo {
+                generation,
+                collected: 0,
+                uncollectable: 0,
+            };
+            host.gc_callback(self, Phase::Start, &info);
+        }
         let result = self.collect_main(generation);
+        if let Some(host) = self.host {
+            let info = GcInfo {
+                generation,
+                collected: result.collected,
+                uncollectable: result.uncollectable,
+            };
+            host.gc_callback(self, Phase::Stop, &info);
+        }
         if !self.callbacks.is_empty() {
             self.invoke_gc_callback(
                 Phase::Stop,
@@ -135,9 +156,19 @@ impl GcHeap {
             self.gc_list_merge(unreachable, final_unreachable);
         }
 
-        // 12. Break the cycles.
+        // 12. Break the cycles. With DEBUG_SAVEALL, a runtime's unreachable objects go to its
+        //     gc.garbage instead (delete_garbage's DEBUG_SAVEALL branch); they then survive.
         m += self.gc_list_size(final_unreachable);
-        self.delete_garbage(final_unreachable, old);
+        match self.host {
+            Some(host) if self.debug & DEBUG_SAVEALL != 0 => {
+                for op in self.list_ids(final_unreachable) {
+                    host.save_garbage(self, op);
+                    self.gc[op].flags &= !GcHead::COLLECTING;
+                }
+                self.gc_list_merge(final_unreachable, old);
+            }
+            _ => self.delete_garbage(final_unreachable, old),
+        }
 
         // 13. Count the uncollectable objects (DEBUG_UNCOLLECTABLE printing: not modelled).
         let n = self.gc_list_size(finalizers);

@@ -333,6 +333,10 @@ impl GcHeap {
 
     /// Prints one line (to the log that [`GcHeap::take_log`] returns).
     pub(crate) fn print(&mut self, line: String) {
+        if let Some(host) = self.host {
+            host.write_line(self, &line);
+            return;
+        }
         self.log.push(line);
     }
 

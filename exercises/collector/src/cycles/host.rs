@@ -30,6 +30,7 @@
 use std::any::Any;
 
 use super::gc_head::{GcHead, ObjId};
+use crate::generations::{GcInfo, Phase};
 use super::heap::{GcHeap, Obj, ObjInfo};
 
 /// The type slots of every object of a runtime. Each receives the heap, so that it can run code.
@@ -45,6 +46,17 @@ pub trait Host {
     fn tp_dealloc(&self, heap: &mut GcHeap, op: ObjId);
     /// `tp_finalize`: run `op`'s `__del__` (the heap keeps it alive meanwhile).
     fn tp_finalize(&self, heap: &mut GcHeap, op: ObjId);
+    /// Call the Python callback of the weak reference `wr` (made with `Callback::host`), which
+    /// `wr`'s payload holds, with `wr` as its argument.
+    fn weakref_callback(&self, heap: &mut GcHeap, wr: ObjId);
+    /// Call the runtime's `gc.callbacks` with `phase` and `info` (`invoke_gc_callback`).
+    fn gc_callback(&self, heap: &mut GcHeap, phase: Phase, info: &GcInfo);
+    /// `gc.set_debug(gc.DEBUG_SAVEALL)`: append `op`, found unreachable, to the runtime's
+    /// `gc.garbage` instead of freeing it.
+    fn save_garbage(&self, heap: &mut GcHeap, op: ObjId);
+    /// Print one line of the collector's own output (`DEBUG_STATS`, unraisable reports) to the
+    /// runtime's stderr.
+    fn write_line(&self, heap: &mut GcHeap, line: &str);
 }
 
 impl GcHeap {
@@ -104,6 +116,21 @@ impl GcHeap {
         self.infos.push(info);
         self.gc.0.push(GcHead::unlinked());
         ObjId(id)
+    }
+
+    /// Turns `op`, an object the chapters' code made with [`GcHeap::alloc`] (a weak reference
+    /// from `new_weakref`), into a runtime object holding `payload`: from now on the host's slots
+    /// free, traverse and clear it. It stays tracked and counted as it is.
+    pub fn adopt(&mut self, op: ObjId, payload: Box<dyn Any>) {
+        let info = &mut self.infos[op.index()];
+        info.host = true;
+        info.is_gc = true;
+        info.payload = Some(payload);
+    }
+
+    /// Is `op` a runtime object (made by [`GcHeap::new_object`] or adopted)?
+    pub fn is_runtime(&self, op: ObjId) -> bool {
+        self.infos[op.index()].host
     }
 
     /// `_PyObject_GC_Link`: count one more GC allocation in generation 0, and collect first if

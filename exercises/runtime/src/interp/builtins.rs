@@ -17,6 +17,7 @@ const FUNCTIONS: &[&str] = &[
     "print", "len", "range", "isinstance", "issubclass", "repr", "sorted", "sum", "min", "max",
     "abs", "round", "enumerate", "zip", "id", "hasattr", "getattr", "setattr", "delattr",
     "reversed", "iter", "next", "any", "all", "callable", "hash", "divmod", "chr", "ord",
+    "property",
 ];
 
 /// The exception hierarchy (name, base).
@@ -223,6 +224,11 @@ fn builtin_body(
             let attr = text::str_of(h, args[1])?;
             super::call::delattr(h, args[0], &attr)?;
             Ok(state::none(h))
+        }
+        "property" => {
+            arg_count(h, "property", args, 1, 1)?;
+            h.incref(args[0]);
+            Ok(crate::memory::new_object(h, Payload::Property { fget: args[0] }))
         }
         "iter" => get_iter(h, args[0]),
         "next" => match iter_next(h, args[0])? {

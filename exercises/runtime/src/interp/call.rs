@@ -135,6 +135,21 @@ pub fn make_class(h: &mut GcHeap, f: &mut Frame, c: &ast::StmtClassDef) -> PyRes
         h.incref(m);
     }
     let slots = class_slots(h, &attrs, &mro)?;
+    let own_weakref = match attrs.iter().find(|(n, _)| &**n == "__slots__") {
+        None => true,
+        Some(&(_, s)) => {
+            let names = super::builtins::collect(h, s)?;
+            let mut found = false;
+            for n in names {
+                found |= matches!(body(h, n), Payload::Str(t) if &**t == "__weakref__");
+                h.decref(n);
+            }
+            found
+        }
+    };
+    let weakref_slot = slots.is_none()
+        || own_weakref
+        || mro.iter().any(|&m| matches!(body(h, m), Payload::Class(c) if c.weakref_slot && !c.builtin));
     let class = ClassObj {
         name: Rc::from(c.name.as_str()),
         bases,
@@ -142,6 +157,7 @@ pub fn make_class(h: &mut GcHeap, f: &mut Frame, c: &ast::StmtClassDef) -> PyRes
         attrs,
         slots,
         shared_keys: Vec::new(),
+        weakref_slot,
         builtin: false,
     };
     Ok(crate::memory::new_object(h, Payload::Class(class)))
@@ -252,6 +268,37 @@ pub fn call_object(
             let (this, name) = (*this, name.clone());
             let r = super::methods::call_method(h, this, &name, args, kwargs);
             r
+        }
+        Payload::WeakRef { .. } => {
+            release(h, args);
+            release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+            match h.weakref_get(func) {
+                Some(r) => {
+                    h.incref(r);
+                    Ok(r)
+                }
+                None => Ok(state::none(h)),
+            }
+        }
+        Payload::Instance(_) => {
+            let cls = ops::type_of(h, func);
+            match ops::class_lookup(h, cls, "__call__") {
+                Some(m) => {
+                    h.incref(m);
+                    h.incref(func);
+                    let mut full = vec![func];
+                    full.extend(args);
+                    let r = call_object(h, m, full, kwargs);
+                    h.decref(m);
+                    r
+                }
+                None => {
+                    release(h, args);
+                    release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+                    let name = ops::class_name(h, cls);
+                    fail(h, "TypeError", format!("'{name}' object is not callable"))
+                }
+            }
         }
         Payload::Class(c) if c.builtin => super::builtins::call_type(h, func, args, kwargs),
         Payload::Class(_) => instantiate(h, func, args, kwargs),
@@ -511,6 +558,34 @@ pub fn run_del(h: &mut GcHeap, obj: ObjId) {
         state::write(h, &text);
         h.decref(err.exc);
     }
+}
+
+/// Calls the callback of the weak reference `wr` with `wr` (`handle_callback` in
+/// Objects/weakrefobject.c); an exception is reported as unraisable.
+pub fn run_weakref_callback(h: &mut GcHeap, wr: ObjId) {
+    let Payload::WeakRef {
+        callback: Some(cb),
+    } = body(h, wr)
+    else {
+        return;
+    };
+    let cb = *cb;
+    h.incref(cb);
+    h.incref(wr);
+    let r = call_object(h, cb, vec![wr], Vec::new());
+    match r {
+        Ok(v) => h.decref(v),
+        Err(err) => {
+            let what = super::text::repr_of(h, cb).unwrap_or_default();
+            let mut text = format!("Exception ignored in: {what}\n");
+            text += "Traceback (most recent call last):\n";
+            text += &super::error::exception_line(h, err.exc);
+            text.push('\n');
+            state::write(h, &text);
+            h.decref(err.exc);
+        }
+    }
+    h.decref(cb);
 }
 
 /// `getattr(obj, name)`.

@@ -161,8 +161,17 @@ fn exec(h: &mut GcHeap, f: &mut Frame, s: &Stmt) -> PyResult<Flow> {
             return Ok(Flow::Return(v));
         }
         Stmt::FunctionDef(d) => {
-            if !d.decorator_list.is_empty() {
-                return unsupported(h, "a decorator");
+            // Decorators are evaluated before the function is made, applied after, innermost
+            // first.
+            let mut decorators = Vec::new();
+            for e in &d.decorator_list {
+                match eval(h, f, e) {
+                    Ok(v) => decorators.push(v),
+                    Err(err) => {
+                        super::call::release(h, decorators);
+                        return Err(err);
+                    }
+                }
             }
             let func = super::call::make_function(
                 h,
@@ -171,7 +180,23 @@ fn exec(h: &mut GcHeap, f: &mut Frame, s: &Stmt) -> PyResult<Flow> {
                 &d.args,
                 d.body.as_slice(),
                 s as *const Stmt as usize,
-            )?;
+            );
+            let mut func = func.inspect_err(|_| {
+                for &dec in &decorators {
+                    h.decref(dec);
+                }
+            })?;
+            while let Some(dec) = decorators.pop() {
+                let r = super::call::call_object(h, dec, vec![func], Vec::new());
+                h.decref(dec);
+                match r {
+                    Ok(v) => func = v,
+                    Err(e) => {
+                        super::call::release(h, decorators);
+                        return Err(e);
+                    }
+                }
+            }
             let r = store(h, f, d.name.as_str(), func);
             h.decref(func);
             r?;
@@ -194,6 +219,10 @@ fn exec(h: &mut GcHeap, f: &mut Frame, s: &Stmt) -> PyResult<Flow> {
                 let Some(&module) = state::st(h).modules.get(name) else {
                     return fail(h, "ModuleNotFoundError", format!("No module named '{name}'"));
                 };
+                if name == "weakref" && !state::st(h).loaded.iter().any(|m| &**m == name) {
+                    state::st(h).loaded.push(Rc::from(name));
+                    super::modules::run_prelude(h, module, super::modules::WEAKREF_PRELUDE)?;
+                }
                 let as_name = alias.asname.as_ref().map_or(name, |a| a.as_str());
                 store(h, f, as_name, module)?;
             }

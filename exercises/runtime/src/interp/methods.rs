@@ -77,7 +77,7 @@ pub fn find_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<Option<ObjI
                 _ => None,
             });
             return Ok(match found {
-                Some(f) => Some(bind(h, f, this)),
+                Some(f) => Some(bind(h, f, this)?),
                 None if name == "__init__" => {
                     Some(state::new_builtin(h, "object.__init__"))
                 }
@@ -102,7 +102,7 @@ pub fn find_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<Option<ObjI
     let cls = ops::type_of(h, obj);
     if !matches!(body(h, obj), Payload::Class(_)) {
         if let Some(v) = ops::class_lookup(h, cls, name) {
-            return Ok(Some(bind(h, v, obj)));
+            return Ok(Some(bind(h, v, obj)?));
         }
     }
     if name == "__dict__" {
@@ -133,15 +133,28 @@ pub fn find_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<Option<ObjI
     Ok(None)
 }
 
-/// A class attribute as seen from an instance: functions become bound methods.
-fn bind(h: &mut GcHeap, v: ObjId, this: ObjId) -> ObjId {
-    if matches!(body(h, v), Payload::Function(_)) {
-        h.incref(v);
-        h.incref(this);
-        return crate::memory::new_object(h, Payload::Method { func: v, this });
+/// A class attribute as seen from an instance: functions become bound methods, properties
+/// call their getter.
+fn bind(h: &mut GcHeap, v: ObjId, this: ObjId) -> PyResult<ObjId> {
+    match body(h, v) {
+        Payload::Property { fget } => {
+            let fget = *fget;
+            h.incref(fget);
+            h.incref(this);
+            let r = super::call::call_object(h, fget, vec![this], Vec::new());
+            h.decref(fget);
+            r
+        }
+        Payload::Function(_) => {
+            h.incref(v);
+            h.incref(this);
+            Ok(crate::memory::new_object(h, Payload::Method { func: v, this }))
+        }
+        _ => {
+            h.incref(v);
+            Ok(v)
+        }
     }
-    h.incref(v);
-    v
 }
 
 /// `obj.name = value` (value borrowed).
@@ -304,6 +317,16 @@ pub fn list_append(h: &mut GcHeap, list: ObjId, item: ObjId) {
 /// `key in container`.
 pub fn contains(h: &mut GcHeap, container: ObjId, key: ObjId) -> PyResult<bool> {
     match body(h, container) {
+        Payload::Instance(_) => {
+            match super::call::call_dunder(h, container, "__contains__", vec![key])? {
+                Some(v) => {
+                    let t = ops::truthy(h, v);
+                    h.decref(v);
+                    t
+                }
+                None => fail(h, "TypeError", "argument of type is not iterable"),
+            }
+        }
         Payload::Dict(_) => Ok(ops::dict_get(h, container, key)?.is_some()),
         Payload::Set(_) => {
             let k = ops::hash_key(h, key)?;
@@ -339,6 +362,15 @@ pub fn getitem(h: &mut GcHeap, obj: ObjId, key: ObjId) -> PyResult<ObjId> {
 /// `obj[key] = value` (value borrowed).
 pub fn setitem(h: &mut GcHeap, obj: ObjId, key: ObjId, value: ObjId) -> PyResult<()> {
     match body(h, obj) {
+        Payload::Instance(_) => {
+            match super::call::call_dunder(h, obj, "__setitem__", vec![key, value])? {
+                Some(v) => {
+                    h.decref(v);
+                    Ok(())
+                }
+                None => fail(h, "TypeError", "object does not support item assignment"),
+            }
+        }
         Payload::Dict(_) => ops::dict_set(h, obj, key, value),
         Payload::List(l) => {
             let n = l.items.len() as i64;
@@ -365,6 +397,13 @@ pub fn setitem(h: &mut GcHeap, obj: ObjId, key: ObjId, value: ObjId) -> PyResult
 /// `del obj[key]`.
 pub fn delitem(h: &mut GcHeap, obj: ObjId, key: ObjId) -> PyResult<()> {
     match body(h, obj) {
+        Payload::Instance(_) => match super::call::call_dunder(h, obj, "__delitem__", vec![key])? {
+            Some(v) => {
+                h.decref(v);
+                Ok(())
+            }
+            None => fail(h, "TypeError", "object doesn't support item deletion"),
+        },
         Payload::Dict(_) => {
             let k = ops::hash_key(h, key)?;
             match ops::dict_pop(h, obj, &k) {

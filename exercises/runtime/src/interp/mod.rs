@@ -22,6 +22,7 @@ pub mod state;
 pub mod text;
 
 use collector::cycles::{GcHeap, Host, ObjId};
+use collector::generations::{GcInfo, Phase};
 
 pub use error::{Flow, PyErr, PyResult};
 pub use object::{Payload, PyObj};
@@ -63,6 +64,19 @@ impl Host for Slots {
     fn tp_finalize(&self, heap: &mut GcHeap, op: ObjId) {
         call::run_del(heap, op);
     }
+    fn weakref_callback(&self, heap: &mut GcHeap, wr: ObjId) {
+        call::run_weakref_callback(heap, wr);
+    }
+    fn gc_callback(&self, heap: &mut GcHeap, phase: Phase, info: &GcInfo) {
+        modules::run_gc_callbacks(heap, phase, info);
+    }
+    fn save_garbage(&self, heap: &mut GcHeap, op: ObjId) {
+        let garbage = heap.state::<State>().gc_garbage;
+        methods::list_append(heap, garbage, op);
+    }
+    fn write_line(&self, heap: &mut GcHeap, line: &str) {
+        state::write(heap, &format!("{line}\n"));
+    }
 }
 
 static SLOTS: Slots = Slots;
@@ -87,6 +101,16 @@ pub fn run_source(source: &str, filename: &str, options: &Options) -> Output {
             1
         }
         Ok(suite) => {
+            // The compiler interns every identifier of the program (co_names, co_varnames)
+            // before it runs: storing a new variable allocates no str for its name.
+            for (tok, _) in rustpython_parser::lexer::lex(source, rustpython_parser::Mode::Module)
+                .flatten()
+            {
+                if let rustpython_parser::Tok::Name { name } = tok {
+                    let op = state::intern(h, &name);
+                    h.decref(op);
+                }
+            }
             let module: std::rc::Rc<[rustpython_parser::ast::Stmt]> = suite.into();
             h.state_mut::<State>().module_ast = Some(module.clone());
             let globals = h.state::<State>().main_dict;

@@ -9,13 +9,16 @@ use super::call::release;
 use super::error::{PyResult, fail, unsupported};
 use super::object::Payload;
 use super::ops::{self, body};
+use collector::generations::{GcInfo, Phase};
+
 use super::state::{self, st};
 
 const GC_FUNCTIONS: &[&str] = &[
     "collect", "enable", "disable", "isenabled", "get_count", "get_threshold", "set_threshold",
     "is_tracked", "is_finalized", "freeze", "unfreeze", "get_freeze_count", "get_debug",
-    "set_debug", "get_referents",
+    "set_debug", "get_referents", "get_referrers", "get_stats", "get_objects",
 ];
+const WEAKREF_FUNCTIONS: &[&str] = &["ref", "getweakrefcount"];
 const SYS_FUNCTIONS: &[&str] = &["getrefcount", "getsizeof", "intern", "getallocatedblocks"];
 
 fn module(h: &mut GcHeap, name: &str, functions: &[&str]) -> ObjId {
@@ -48,6 +51,7 @@ pub fn install(h: &mut GcHeap) {
     }
     st(h).gc_callbacks = callbacks;
     st(h).gc_garbage = garbage;
+    module(h, "weakref", WEAKREF_FUNCTIONS);
     let sys = module(h, "sys", SYS_FUNCTIONS);
     let sys_dict = match body(h, sys) {
         Payload::Module { dict, .. } => *dict,
@@ -159,6 +163,49 @@ fn call_body(h: &mut GcHeap, module: &str, func: &str, args: &[ObjId]) -> PyResu
             h.set_debug(d as u32);
             Ok(state::none(h))
         }
+        ("gc", "get_stats") => {
+            let stats = h.get_stats();
+            let mut dicts = Vec::new();
+            for s in stats {
+                let d = state::new_dict(h);
+                for (k, v) in [
+                    ("collections", s.collections),
+                    ("collected", s.collected),
+                    ("uncollectable", s.uncollectable),
+                ] {
+                    let i = state::new_int(h, v as i64);
+                    ops::dict_set_str(h, d, k, i);
+                    h.decref(i);
+                }
+                dicts.push(d);
+            }
+            Ok(state::new_list(h, dicts))
+        }
+        ("gc", "get_objects") => {
+            let mut objs = Vec::new();
+            for g in 0..3 {
+                objs.extend(h.list_ids(collector::cycles::ListId::generation(g)));
+            }
+            objs.iter().for_each(|&o| h.incref(o));
+            Ok(state::new_list(h, objs))
+        }
+        ("gc", "get_referrers") => {
+            // Every tracked object (generations and the permanent one) that refers to an argument.
+            let mut holders = Vec::new();
+            let mut refs = Vec::new();
+            use collector::cycles::ListId;
+            for list in [ListId::GEN0, ListId::GEN1, ListId::GEN2, ListId::PERMANENT] {
+                for o in h.list_ids(list) {
+                    refs.clear();
+                    crate::memory::traverse(h, o, &mut refs);
+                    if refs.iter().any(|r| args.contains(r)) {
+                        holders.push(o);
+                    }
+                }
+            }
+            holders.iter().for_each(|&o| h.incref(o));
+            Ok(state::new_list(h, holders))
+        }
         ("gc", "get_referents") => {
             let mut refs = Vec::new();
             for &a in args {
@@ -166,6 +213,15 @@ fn call_body(h: &mut GcHeap, module: &str, func: &str, args: &[ObjId]) -> PyResu
             }
             refs.iter().for_each(|&r| h.incref(r));
             Ok(state::new_list(h, refs))
+        }
+        ("weakref", "ref") => new_weakref(h, args),
+        ("weakref", "getweakrefcount") => {
+            let n = if h.is_gc(args[0]) && weakrefable(h, args[0]) {
+                h.getweakrefcount(args[0])
+            } else {
+                0
+            };
+            Ok(state::new_int(h, n as i64))
         }
         ("sys", "getrefcount") => {
             let n = h.refcnt(args[0]);
@@ -185,4 +241,114 @@ fn call_body(h: &mut GcHeap, module: &str, func: &str, args: &[ObjId]) -> PyResu
         }
         _ => unsupported(h, &format!("{module}.{func}")),
     }
+}
+
+/// Can `op` be weakly referenced (does its type have `tp_weaklistoffset`)? Instances (unless
+/// `__slots__` leave out `__weakref__`), classes, functions, sets and weak references can;
+/// lists, dicts, tuples, ints, strs and `object()` cannot.
+fn weakrefable(h: &mut GcHeap, op: ObjId) -> bool {
+    match body(h, op) {
+        Payload::Instance(i) => {
+            if !i.has_slots {
+                return true;
+            }
+            let cls = i.class;
+            matches!(body(h, cls), Payload::Class(c) if c.weakref_slot)
+        }
+        Payload::Class(_) | Payload::Function(_) | Payload::Set(_) | Payload::WeakRef { .. } => {
+            true
+        }
+        _ => false,
+    }
+}
+
+/// `weakref.ref(obj[, callback])`: the collector's weak reference, adopted as a runtime object.
+fn new_weakref(h: &mut GcHeap, args: &[ObjId]) -> PyResult<ObjId> {
+    let Some(&obj) = args.first() else {
+        return fail(h, "TypeError", "ref() takes at least 1 argument (0 given)");
+    };
+    if !weakrefable(h, obj) {
+        let cls = ops::type_of(h, obj);
+        let name = ops::class_name(h, cls);
+        return fail(
+            h,
+            "TypeError",
+            format!("cannot create weak reference to '{name}' object"),
+        );
+    }
+    let callback = args
+        .get(1)
+        .copied()
+        .filter(|&c| !matches!(body(h, c), Payload::None));
+    let wr = h.new_weakref(obj, callback.map(|_| collector::weakref::Callback::host()));
+    if !h.is_runtime(wr) {
+        if let Some(c) = callback {
+            h.incref(c);
+        }
+        crate::memory::adopt(h, wr, Payload::WeakRef { callback });
+    }
+    Ok(wr)
+}
+
+/// Runs a module's Python part (`prelude`) with the module's dict as its globals.
+pub fn run_prelude(h: &mut GcHeap, module: ObjId, source: &'static str) -> PyResult<()> {
+    use rustpython_parser::Parse;
+    let dict = match body(h, module) {
+        Payload::Module { dict, .. } => *dict,
+        _ => return Ok(()),
+    };
+    let suite = rustpython_parser::ast::Suite::parse(source, "<prelude>")
+        .expect("the prelude parses");
+    let suite: Rc<[rustpython_parser::ast::Stmt]> = suite.into();
+    st(h).preludes.push(suite.clone());
+    h.incref(dict);
+    let mut frame = super::exec::Frame::module(dict);
+    frame.name = Rc::from("<module>");
+    let r = super::exec::exec_body(h, &mut frame, &suite);
+    frame.release(h);
+    h.decref(dict);
+    r.map(|_| ())
+}
+
+/// The Python part of `weakref`.
+pub const WEAKREF_PRELUDE: &str = include_str!("prelude_weakref.py");
+
+/// Calls every function of `gc.callbacks` with `(phase, info)`, as `invoke_gc_callback` does;
+/// an exception is reported as unraisable and the others still run.
+pub fn run_gc_callbacks(h: &mut GcHeap, phase: Phase, info: &GcInfo) {
+    let list = st(h).gc_callbacks;
+    let callbacks = match body(h, list) {
+        Payload::List(l) if !l.items.is_empty() => l.items.clone(),
+        _ => return,
+    };
+    callbacks.iter().for_each(|&c| h.incref(c));
+    let d = state::new_dict(h);
+    for (k, v) in [
+        ("generation", info.generation),
+        ("collected", info.collected),
+        ("uncollectable", info.uncollectable),
+    ] {
+        let i = state::new_int(h, v as i64);
+        ops::dict_set_str(h, d, k, i);
+        h.decref(i);
+    }
+    let name = match phase {
+        Phase::Start => "start",
+        Phase::Stop => "stop",
+    };
+    for c in callbacks {
+        let p = state::intern(h, name);
+        h.incref(d);
+        match super::call::call_object(h, c, vec![p, d], Vec::new()) {
+            Ok(v) => h.decref(v),
+            Err(e) => {
+                let what = super::text::repr_of(h, c).unwrap_or_default();
+                let line = super::error::exception_line(h, e.exc);
+                state::write(h, &format!("Exception ignored in: {what}\nTraceback (most recent call last):\n{line}\n"));
+                h.decref(e.exc);
+            }
+        }
+        h.decref(c);
+    }
+    h.decref(d);
 }

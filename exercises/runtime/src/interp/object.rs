@@ -59,6 +59,11 @@ pub enum Payload {
     Method { func: ObjId, this: ObjId },
     /// A built-in method bound to its object: `[].append`.
     BuiltinMethod { this: ObjId, name: Rc<str> },
+    /// A weak reference (`weakref.ref`): the collector keeps its referent; the payload holds
+    /// its callback (a strong reference).
+    WeakRef { callback: Option<ObjId> },
+    /// `property(fget)`: a class attribute whose reading calls `fget(obj)`.
+    Property { fget: ObjId },
     /// `super()`: the class after which to look, and the instance.
     Super { class: ObjId, this: ObjId },
     /// A cell: a variable shared between a function and the closures inside it.
@@ -131,6 +136,9 @@ pub struct ClassObj {
     pub attrs: Vec<(Rc<str>, ObjId)>,
     /// `__slots__` names, own and inherited, if every class of the MRO has `__slots__`.
     pub slots: Option<Vec<Rc<str>>>,
+    /// Instances have a `__weakref__` slot: no `__slots__`, or `"__weakref__"` among them (here
+    /// or in a base).
+    pub weakref_slot: bool,
     /// The class's shared keys (`ht_cached_keys`, 3.11): attribute names in the order instances
     /// first set them. Every instance keeps its values in this order.
     pub shared_keys: Vec<Rc<str>>,
@@ -232,6 +240,9 @@ impl Payload {
             Payload::Method { .. } => 48 + 16,
             Payload::BuiltinMethod { .. } => 56 + 16,
             Payload::Cell(_) => 24 + 16,
+            // PyWeakReference: 64 + GC head.
+            Payload::WeakRef { .. } => 64 + 16,
+            Payload::Property { .. } => 56 + 16,
             Payload::Module { .. } => 72 + 16,
             Payload::Range { .. } => 48,
             Payload::SeqIter { .. } => 32 + 16,
@@ -260,6 +271,8 @@ impl Payload {
             Payload::Method { .. } => "method",
             Payload::Cell(_) => "cell",
             Payload::Super { .. } => "super",
+            Payload::WeakRef { .. } => "ReferenceType",
+            Payload::Property { .. } => "property",
             Payload::Module { .. } => "module",
             Payload::Range { .. } => "range",
             Payload::SeqIter { .. } => "list_iterator",

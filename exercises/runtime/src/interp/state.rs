@@ -52,6 +52,10 @@ pub struct State {
     pub trash: Vec<ObjId>,
     /// How deeply Python calls nest (a `RecursionError` past 1000, as CPython's limit).
     pub call_depth: usize,
+    /// The parsed preludes of modules (kept alive: their functions point into them).
+    pub preludes: Vec<Rc<[rustpython_parser::ast::Stmt]>>,
+    /// Modules whose Python prelude already ran.
+    pub loaded: Vec<Rc<str>>,
     /// `gc.callbacks`: the list object.
     pub gc_callbacks: ObjId,
     /// `gc.garbage`: the list object.
@@ -82,6 +86,8 @@ impl State {
             trash_depth: 0,
             trash: Vec::new(),
             call_depth: 0,
+            preludes: Vec::new(),
+            loaded: Vec::new(),
             gc_callbacks: none,
             gc_garbage: none,
         }
@@ -124,6 +130,17 @@ pub fn init(h: &mut GcHeap) {
 /// At exit: run the final collection CPython's `Py_FinalizeEx` does not promise, print the
 /// allocator's statistics if asked.
 pub fn shutdown(h: &mut GcHeap, options: &Options) {
+    // atexit: weakref.finalize's exit function runs the finalizers still alive.
+    if st(h).loaded.iter().any(|m| &**m == "weakref") {
+        let module = st(h).modules["weakref"];
+        if let Ok(exitfunc) = super::call::getattr(h, module, "_exitfunc") {
+            match super::call::call_object(h, exitfunc, Vec::new(), Vec::new()) {
+                Ok(v) => h.decref(v),
+                Err(e) => super::error::print_uncaught(h, e),
+            }
+            h.decref(exitfunc);
+        }
+    }
     if options.stats {
         let report = allocator::stats::debug_malloc_stats(&st(h).alloc);
         write(h, &report);
@@ -233,6 +250,7 @@ pub fn new_builtin_class(h: &mut GcHeap, name: &str, bases: &[ObjId]) -> ObjId {
         attrs: Vec::new(),
         slots: None,
         shared_keys: Vec::new(),
+        weakref_slot: false,
         builtin: true,
     };
     let op = crate::memory::new_object(h, Payload::Class(class));

@@ -55,6 +55,21 @@ pub fn slot_order(h: &GcHeap, cls: ObjId) -> Vec<usize> {
     lens.windows(2).flat_map(|w| w[1]..w[0]).collect()
 }
 
+/// Makes `wr`, a weak reference the collector made (`GcHeap::new_weakref`), a runtime object:
+/// it gets its block from the allocator and its payload (`PyWeakReference`'s other fields).
+pub fn adopt(h: &mut GcHeap, wr: ObjId, body: Payload) {
+    let size = object_size(&body);
+    let block = h.state_mut::<State>().alloc.malloc(size) as usize;
+    let obj = PyObj {
+        block,
+        size,
+        items_block: 0,
+        items_size: 0,
+        body,
+    };
+    h.adopt(wr, Box::new(obj));
+}
+
 /// `sys.getsizeof(op)`: the object's block plus its second block.
 pub fn getsizeof(h: &GcHeap, op: ObjId) -> usize {
     let o = h.payload::<PyObj>(op);

@@ -76,6 +76,15 @@ pub fn traverse(h: &GcHeap, op: ObjId, out: &mut Vec<ObjId>) {
     todo!("traverse: tp_traverse")
 }
 
+/// `_PyTuple_MaybeUntrack` (`dicts` false: every collection's `untrack_tuples`) and
+/// `_PyDict_MaybeUntrack` (`dicts` true: a full collection's `untrack_dicts`): may the collector
+/// untrack `op`? A tuple whose items are all untracked (`may_be_tracked` is false for each); a
+/// dict whose keys and values all are.
+pub fn may_untrack(h: &GcHeap, op: ObjId, dicts: bool) -> bool {
+    // TODO: one arm for tuples (when `!dicts`), one for dicts (when `dicts`), `false` otherwise.
+    todo!("may_untrack: _PyTuple_MaybeUntrack / _PyDict_MaybeUntrack")
+}
+
 /// `tp_clear`: drops the references `op` holds so that a cycle through it falls apart. Tuples,
 /// bound methods and iterators have no `tp_clear` in CPython: the cycle breaks elsewhere.
 pub fn clear(h: &mut GcHeap, op: ObjId) {

@@ -11,7 +11,8 @@
 mod given;
 
 pub use given::{
-    adopt, container_grew, getsizeof, items_size, object_address, object_size, slot_order,
+    adopt, container_grew, getsizeof, items_size, may_be_tracked, object_address, object_size,
+    slot_order,
 };
 
 use collector::cycles::{GcHeap, ObjId};
@@ -51,7 +52,11 @@ pub fn new_object(h: &mut GcHeap, body: Payload) -> ObjId {
             h.set_finalizer(op, Finalizer::Host);
         }
         h.gc_link();
-        h.track(op);
+        // A new dict starts untracked: it is tracked when it first holds a container
+        // (MAINTAIN_TRACKING in the given dict code).
+        if !matches!(ops::body(h, op), Payload::Dict(_)) {
+            h.track(op);
+        }
         if h.state::<State>().options.stress {
             let _ = h.collect(0);
         }
@@ -157,6 +162,7 @@ fn take_references(h: &mut GcHeap, op: ObjId, dealloc: bool) -> Vec<ObjId> {
         }
         Payload::Instance(i) => {
             out.extend(std::mem::take(&mut i.attrs).into_iter().map(|(_, v)| v));
+            out.extend(i.dict.take());
             // Own slots first, then the base's (subtype_dealloc's clear_slots loop).
             for &at in &order {
                 out.extend(i.slots[at].take());
@@ -176,7 +182,7 @@ fn take_references(h: &mut GcHeap, op: ObjId, dealloc: bool) -> Vec<ObjId> {
             }
             out.extend(std::mem::take(&mut f.defaults));
             out.extend(std::mem::take(&mut f.kwdefaults).into_iter().map(|(_, v)| v));
-            out.extend(std::mem::take(&mut f.closure));
+            out.extend(f.closure.take());
         }
         Payload::Method { func, this } if dealloc => out.extend([*func, *this]),
         Payload::BuiltinMethod { this, .. } if dealloc => out.push(*this),
@@ -201,15 +207,23 @@ pub fn traverse(h: &GcHeap, op: ObjId, out: &mut Vec<ObjId>) {
         Payload::Tuple(items) => out.extend(items),
         Payload::List(l) => out.extend(&l.items),
         Payload::Dict(d) => {
+            // dict_traverse skips the keys of a str-keyed table: strs hold no references.
+            let str_keys = d.model.table().is_some_and(|t| t.unicode);
             for (k, v) in d.entries.iter().flatten() {
-                out.push(*k);
+                if !str_keys {
+                    out.push(*k);
+                }
                 out.push(*v);
             }
         }
         Payload::Set(s) => out.extend(s.items.iter().flatten()),
         Payload::Instance(i) => {
+            // subtype_traverse: the slots (own first), the inline values, the dict, the class.
+            for at in slot_order(h, i.class) {
+                out.extend(i.slots[at]);
+            }
             out.extend(i.attrs.iter().map(|(_, v)| *v));
-            out.extend(i.slots.iter().flatten());
+            out.extend(i.dict);
             out.push(i.class);
         }
         Payload::Class(c) => {
@@ -221,7 +235,7 @@ pub fn traverse(h: &GcHeap, op: ObjId, out: &mut Vec<ObjId>) {
             out.push(f.globals);
             out.extend(&f.defaults);
             out.extend(f.kwdefaults.iter().map(|(_, v)| *v));
-            out.extend(&f.closure);
+            out.extend(f.closure);
         }
         Payload::Method { func, this } => out.extend([*func, *this]),
         Payload::BuiltinMethod { this, .. } => out.push(*this),
@@ -232,6 +246,22 @@ pub fn traverse(h: &GcHeap, op: ObjId, out: &mut Vec<ObjId>) {
         Payload::Module { dict, .. } => out.push(*dict),
         Payload::SeqIter { seq, .. } => out.push(*seq),
         _ => {}
+    }
+}
+
+/// `_PyTuple_MaybeUntrack` (`dicts` false: every collection's `untrack_tuples`) and
+/// `_PyDict_MaybeUntrack` (`dicts` true: a full collection's `untrack_dicts`): may the collector
+/// untrack `op`? A tuple whose items are all untracked (`may_be_tracked` is false for each); a
+/// dict whose keys and values all are.
+pub fn may_untrack(h: &GcHeap, op: ObjId, dicts: bool) -> bool {
+    match &h.payload::<PyObj>(op).body {
+        Payload::Tuple(items) if !dicts => !items.iter().any(|&i| may_be_tracked(h, i)),
+        Payload::Dict(d) if dicts => !d
+            .entries
+            .iter()
+            .flatten()
+            .any(|&(k, v)| may_be_tracked(h, k) || may_be_tracked(h, v)),
+        _ => false,
     }
 }
 

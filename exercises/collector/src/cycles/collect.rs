@@ -8,8 +8,8 @@
 //!   result is the same, and chapter 5 works before chapters 6 and 7 are written.
 //! - CPython clears the UNREACHABLE bits inside `move_legacy_finalizers`; here
 //!   `clear_unreachable_mask` does it first, for every collection.
-//! - What the model has no objects for is left out: `untrack_tuples`, `untrack_dicts`,
-//!   `clear_freelists`, and the `DEBUG_COLLECTABLE`/`DEBUG_UNCOLLECTABLE` flags (`DEBUG_SAVEALL`
+//! - What the model has no objects for is left out: `untrack_tuples` and `untrack_dicts` (they
+//!   ask a runtime's host, Part V), `clear_freelists`, and the `DEBUG_COLLECTABLE`/`DEBUG_UNCOLLECTABLE` flags (`DEBUG_SAVEALL`
 //!   only for a runtime's objects, step 12).
 //!   `DEBUG_STATS` prints to the heap's log, not to stderr.
 
@@ -114,7 +114,8 @@ impl GcHeap {
         let unreachable = ListId::UNREACHABLE;
         self.deduce_unreachable(young, unreachable);
 
-        // 5. untrack_tuples(young): this model has no tuples.
+        // 5. untrack_tuples(young): only a runtime has tuples (its host decides).
+        self.untrack_containers(young, false);
 
         // 6. Move the reachable objects to the next generation.
         if young != old {
@@ -123,7 +124,8 @@ impl GcHeap {
             }
             self.gc_list_merge(young, old);
         } else {
-            // untrack_dicts(young): this model has no dicts.
+            // untrack_dicts(young): only a runtime has dicts (its host decides).
+            self.untrack_containers(young, true);
             self.long_lived_pending = 0;
             self.long_lived_total = self.gc_list_size(young);
         }

@@ -51,6 +51,11 @@ pub trait Host {
     fn weakref_callback(&self, heap: &mut GcHeap, wr: ObjId);
     /// Call the runtime's `gc.callbacks` with `phase` and `info` (`invoke_gc_callback`).
     fn gc_callback(&self, heap: &mut GcHeap, phase: Phase, info: &GcInfo);
+    /// `_PyTuple_MaybeUntrack` (`dicts` false) / `_PyDict_MaybeUntrack` (`dicts` true): may
+    /// the collector untrack `op`, a reachable object of the generation just collected, because
+    /// it can never be part of a cycle (a tuple, or a dict, holding only untracked objects)?
+    /// Every collection asks about tuples; only a full collection asks about dicts.
+    fn may_untrack(&self, heap: &GcHeap, op: ObjId, dicts: bool) -> bool;
     /// `gc.set_debug(gc.DEBUG_SAVEALL)`: append `op`, found unreachable, to the runtime's
     /// `gc.garbage` instead of freeing it.
     fn save_garbage(&self, heap: &mut GcHeap, op: ObjId);
@@ -198,6 +203,24 @@ impl GcHeap {
     /// `subtype_dealloc` and the trashcan briefly revive a dying object (`Py_SET_REFCNT`).
     pub fn set_refcnt(&mut self, op: ObjId, refcnt: usize) {
         self.obj_mut(op).refcnt = u32::try_from(refcnt).expect("refcount fits in u32");
+    }
+
+    /// `untrack_tuples` / `untrack_dicts` (Modules/gcmodule.c): untracks every object of `list`
+    /// that the host says may be untracked.
+    pub(crate) fn untrack_containers(&mut self, list: super::gc_head::ListId, dicts: bool) {
+        let Some(host) = self.host else {
+            return;
+        };
+        let head = list.node();
+        let mut gc = self.gc[head].next;
+        while gc != head {
+            let next = self.gc[gc].next;
+            let op = gc.obj();
+            if self.infos[op.index()].host && host.may_untrack(self, op, dicts) {
+                self.gc_list_remove(op);
+            }
+            gc = next;
+        }
     }
 
     /// The host's slots, if `op` is a runtime object.

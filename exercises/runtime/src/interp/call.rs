@@ -54,6 +54,7 @@ pub fn make_function(
         h.incref(cell);
         closure.push(cell);
     }
+    let closure = (!closure.is_empty()).then(|| state::new_tuple(h, closure));
     h.incref(f.globals);
     let func = FuncObj {
         code,
@@ -325,7 +326,10 @@ pub fn call_function(
     let globals = fo.globals;
     let defaults = fo.defaults.clone();
     let kwdefaults = fo.kwdefaults.clone();
-    let closure = fo.closure.clone();
+    let closure = match fo.closure.map(|t| body(h, t)) {
+        Some(Payload::Tuple(cells)) => cells.clone(),
+        _ => Vec::new(),
+    };
     let qualname = fo.qualname.clone();
     let mut locals: Vec<(Rc<str>, ObjId)> = Vec::new();
     let mut extra = Vec::new();
@@ -468,6 +472,7 @@ pub fn instantiate(
             attrs: Vec::new(),
             slots: vec![None; slots.as_ref().map_or(0, Vec::len)],
             has_slots: slots.is_some(),
+            dict: None,
         }),
     );
     match ops::class_lookup(h, cls, "__init__") {
@@ -510,6 +515,7 @@ pub fn instantiate_exception(h: &mut GcHeap, cls: ObjId, args: Vec<ObjId>) -> Ob
             attrs: vec![(Rc::from("args"), args)],
             slots: Vec::new(),
             has_slots: false,
+            dict: None,
         }),
     );
     obj

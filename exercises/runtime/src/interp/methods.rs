@@ -30,6 +30,14 @@ const METHODS: &[(&str, &[&str])] = &[
 /// `obj.name`: a new reference, or `Ok(None)` if there is no such attribute.
 pub fn find_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<Option<ObjId>> {
     let found = match body(h, obj) {
+        Payload::Instance(i) if i.dict.is_some() && name != "__class__" => {
+            let d = i.dict.expect("checked");
+            if name == "__dict__" {
+                Some(d)
+            } else {
+                ops::dict_get_str(h, d, name)
+            }
+        }
         Payload::Instance(i) => {
             if name == "__class__" {
                 Some(i.class)
@@ -106,12 +114,24 @@ pub fn find_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<Option<ObjI
         }
     }
     if name == "__dict__" {
-        if let Payload::Instance(i) = body(h, obj) {
+        if let Payload::Instance(i) = body(h, obj)
+            && !i.has_slots
+        {
+            // make_dict_from_instance_attributes: the values move into a new dict, which the
+            // instance keeps.
             let attrs = i.attrs.clone();
             let d = state::new_dict(h);
-            for (k, v) in attrs {
-                ops::dict_set_str(h, d, &k, v);
+            for (k, v) in &attrs {
+                ops::dict_set_str(h, d, k, *v);
             }
+            if let Payload::Instance(i) = body_mut(h, obj) {
+                i.attrs.clear();
+                i.dict = Some(d);
+            }
+            for (_, v) in attrs {
+                h.decref(v);
+            }
+            h.incref(d);
             return Ok(Some(d));
         }
     }
@@ -160,6 +180,11 @@ fn bind(h: &mut GcHeap, v: ObjId, this: ObjId) -> PyResult<ObjId> {
 /// `obj.name = value` (value borrowed).
 pub fn set_attr(h: &mut GcHeap, obj: ObjId, name: &str, value: ObjId) -> PyResult<()> {
     match body(h, obj) {
+        Payload::Instance(i) if i.dict.is_some() => {
+            let d = i.dict.expect("checked");
+            ops::dict_set_str(h, d, name, value);
+            Ok(())
+        }
         Payload::Instance(i) if i.has_slots => {
             let cls = i.class;
             let slots = body(h, cls).as_class().slots.clone().unwrap_or_default();
@@ -250,6 +275,15 @@ pub fn set_attr(h: &mut GcHeap, obj: ObjId, name: &str, value: ObjId) -> PyResul
 /// `del obj.name`.
 pub fn del_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<()> {
     let cls = ops::type_of(h, obj);
+    if let Payload::Instance(i) = body(h, obj)
+        && let Some(d) = i.dict
+    {
+        let key = HashKey::Str(Rc::from(name));
+        if let Some(v) = ops::dict_pop(h, d, &key) {
+            h.decref(v);
+            return Ok(());
+        }
+    }
     let slots = match body(h, obj) {
         Payload::Instance(i) if i.has_slots => body(h, cls).as_class().slots.clone(),
         _ => None,

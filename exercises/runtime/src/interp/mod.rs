@@ -70,6 +70,9 @@ impl Host for Slots {
     fn gc_callback(&self, heap: &mut GcHeap, phase: Phase, info: &GcInfo) {
         modules::run_gc_callbacks(heap, phase, info);
     }
+    fn may_untrack(&self, heap: &GcHeap, op: ObjId, dicts: bool) -> bool {
+        crate::memory::may_untrack(heap, op, dicts)
+    }
     fn save_garbage(&self, heap: &mut GcHeap, op: ObjId) {
         let garbage = heap.state::<State>().gc_garbage;
         methods::list_append(heap, garbage, op);

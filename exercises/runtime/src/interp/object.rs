@@ -121,6 +121,9 @@ pub struct InstanceObj {
     pub slots: Vec<Option<ObjId>>,
     /// The class has `__slots__` and no `__dict__`.
     pub has_slots: bool,
+    /// The instance's `__dict__`, once a program asked for it: from then on the attributes live
+    /// there (3.11 makes the dict only on demand; until then they are the inline `values`).
+    pub dict: Option<ObjId>,
 }
 
 /// A class.
@@ -157,8 +160,8 @@ pub struct FuncObj {
     pub defaults: Vec<ObjId>,
     /// Keyword-only defaults, by name.
     pub kwdefaults: Vec<(Rc<str>, ObjId)>,
-    /// `__closure__`: one cell per free variable.
-    pub closure: Vec<ObjId>,
+    /// `__closure__`: a tuple of one cell per free variable (`None` without free variables).
+    pub closure: Option<ObjId>,
     /// `__qualname__` (`C.method`, `f.<locals>.g`).
     pub qualname: Rc<str>,
 }

@@ -200,6 +200,12 @@ pub fn dict_set(h: &mut GcHeap, dict: ObjId, key: ObjId, value: ObjId) -> PyResu
             crate::memory::container_grew(h, dict);
         }
     }
+    // MAINTAIN_TRACKING (Objects/dictobject.c): a dict is tracked once it may hold a cycle.
+    if !h.is_tracked(dict)
+        && (crate::memory::may_be_tracked(h, key) || crate::memory::may_be_tracked(h, value))
+    {
+        h.track(dict);
+    }
     Ok(())
 }
 

@@ -70,6 +70,18 @@ pub fn adopt(h: &mut GcHeap, wr: ObjId, body: Payload) {
     h.adopt(wr, Box::new(obj));
 }
 
+/// `_PyObject_GC_MAY_BE_TRACKED`: could `op` be part of a cycle? A GC object, unless it is a
+/// tuple the collector has untracked.
+pub fn may_be_tracked(h: &GcHeap, op: ObjId) -> bool {
+    if !h.is_gc(op) {
+        return false;
+    }
+    match &h.payload::<PyObj>(op).body {
+        Payload::Tuple(_) => h.is_tracked(op),
+        _ => true,
+    }
+}
+
 /// `sys.getsizeof(op)`: the object's block plus its second block.
 pub fn getsizeof(h: &GcHeap, op: ObjId) -> usize {
     let o = h.payload::<PyObj>(op);

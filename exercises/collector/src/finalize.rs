@@ -49,7 +49,8 @@ pub enum Finalizer {
         class: &'static str,
         /// `"ExceptionType: message"`.
         error: &'static str,
-    },    /// A runtime's `__del__` (Part V): [`GcHeap::tp_finalize`] calls the heap's host
+    },
+    /// A runtime's `__del__` (Part V): [`GcHeap::tp_finalize`] calls the heap's host
     /// (`crate::cycles::Host::tp_finalize`), which runs the Python method.
     Host,
 }

@@ -26,6 +26,26 @@ fn the_interpreter_is_cpython_3_11() {
 }
 
 #[test]
+fn every_program_has_a_runtime_test_or_is_pending() {
+    let corpus = expected::programs_dir().join("../chapters/ch14_runtime/corpus.rs");
+    let listed = std::fs::read_to_string(&corpus).expect("corpus.rs");
+    for entry in std::fs::read_dir(expected::programs_dir()).expect("the programs folder") {
+        let name = entry
+            .expect("an entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".py") {
+            assert!(
+                listed.contains(&format!("\"{name}\"")),
+                "{name} has no test: add it to programs! (or PENDING) in {}",
+                corpus.display()
+            );
+        }
+    }
+}
+
+#[test]
 fn every_program_prints_its_expected_output_on_cpython() {
     let mut failures = Vec::new();
     let mut files: Vec<_> = std::fs::read_dir(expected::programs_dir())

@@ -30,8 +30,8 @@
 use std::any::Any;
 
 use super::gc_head::{GcHead, ObjId};
-use crate::generations::{GcInfo, Phase};
 use super::heap::{GcHeap, Obj, ObjInfo};
+use crate::generations::{GcInfo, Phase};
 
 /// The type slots of every object of a runtime. Each receives the heap, so that it can run code.
 pub trait Host {

@@ -57,7 +57,7 @@ pub fn binop(h: &mut GcHeap, op: Operator, a: ObjId, b: ObjId, inplace: bool) ->
             Operator::Mult => x.checked_mul(y),
             Operator::FloorDiv | Operator::Mod if y == 0 => {
                 let msg = if op == Operator::Mod {
-                    "integer division or modulo by zero"
+                    "integer modulo by zero"
                 } else {
                     "integer division or modulo by zero"
                 };
@@ -73,7 +73,10 @@ pub fn binop(h: &mut GcHeap, op: Operator, a: ObjId, b: ObjId, inplace: bool) ->
             }
             Operator::Pow if y < 0 => return Ok(state::new_float(h, (x as f64).powf(y as f64))),
             Operator::Pow => u32::try_from(y).ok().and_then(|y| x.checked_pow(y)),
-            Operator::LShift => u32::try_from(y).ok().and_then(|y| x.checked_shl(y)).filter(|v| v >> y == x),
+            Operator::LShift => u32::try_from(y)
+                .ok()
+                .and_then(|y| x.checked_shl(y))
+                .filter(|v| v >> y == x),
             Operator::RShift => Some(x >> y.min(63)),
             Operator::BitAnd => Some(x & y),
             Operator::BitOr => Some(x | y),
@@ -189,7 +192,11 @@ pub fn order(h: &mut GcHeap, a: ObjId, b: ObjId, op: CmpOp) -> PyResult<Ordering
             Some(r) => {
                 let lt = ops::truthy(h, r);
                 h.decref(r);
-                Ok(if lt? { Ordering::Less } else { Ordering::Greater })
+                Ok(if lt? {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                })
             }
             None => no_order(h, a, b, op),
         },

@@ -14,9 +14,35 @@ use super::text;
 
 /// The built-in functions.
 const FUNCTIONS: &[&str] = &[
-    "print", "len", "range", "isinstance", "issubclass", "repr", "sorted", "sum", "min", "max",
-    "abs", "round", "enumerate", "zip", "id", "hasattr", "getattr", "setattr", "delattr",
-    "reversed", "iter", "next", "any", "all", "callable", "hash", "divmod", "chr", "ord",
+    "print",
+    "len",
+    "range",
+    "isinstance",
+    "issubclass",
+    "repr",
+    "sorted",
+    "sum",
+    "min",
+    "max",
+    "abs",
+    "round",
+    "enumerate",
+    "zip",
+    "id",
+    "hasattr",
+    "getattr",
+    "setattr",
+    "delattr",
+    "reversed",
+    "iter",
+    "next",
+    "any",
+    "all",
+    "callable",
+    "hash",
+    "divmod",
+    "chr",
+    "ord",
     "property",
 ];
 
@@ -49,9 +75,24 @@ const EXCEPTIONS: &[(&str, &str)] = &[
 pub fn install(h: &mut GcHeap) {
     let object = state::new_builtin_class(h, "object", &[]);
     for name in [
-        "type", "int", "float", "str", "tuple", "list", "dict", "set", "NoneType", "function",
-        "builtin_function_or_method", "method", "cell", "module", "range", "list_iterator",
-        "range_iterator", "super",
+        "type",
+        "int",
+        "float",
+        "str",
+        "tuple",
+        "list",
+        "dict",
+        "set",
+        "NoneType",
+        "function",
+        "builtin_function_or_method",
+        "method",
+        "cell",
+        "module",
+        "range",
+        "list_iterator",
+        "range_iterator",
+        "super",
     ] {
         state::new_builtin_class(h, name, &[object]);
     }
@@ -71,9 +112,15 @@ pub fn install(h: &mut GcHeap) {
 fn arg_count(h: &mut GcHeap, name: &str, args: &[ObjId], min: usize, max: usize) -> PyResult<()> {
     if args.len() < min || args.len() > max {
         let msg = if min == max {
-            format!("{name}() takes exactly {min} argument ({} given)", args.len())
+            format!(
+                "{name}() takes exactly {min} argument ({} given)",
+                args.len()
+            )
         } else {
-            format!("{name} expected at most {max} arguments, got {}", args.len())
+            format!(
+                "{name} expected at most {max} arguments, got {}",
+                args.len()
+            )
         };
         return fail(h, "TypeError", msg);
     }
@@ -151,7 +198,10 @@ fn builtin_body(
             if step == 0 {
                 return fail(h, "ValueError", "range() arg 3 must not be zero");
             }
-            Ok(crate::memory::new_object(h, Payload::Range { start, stop, step }))
+            Ok(crate::memory::new_object(
+                h,
+                Payload::Range { start, stop, step },
+            ))
         }
         "isinstance" | "issubclass" => {
             arg_count(h, name, args, 2, 2)?;
@@ -228,7 +278,10 @@ fn builtin_body(
         "property" => {
             arg_count(h, "property", args, 1, 1)?;
             h.incref(args[0]);
-            Ok(crate::memory::new_object(h, Payload::Property { fget: args[0] }))
+            Ok(crate::memory::new_object(
+                h,
+                Payload::Property { fget: args[0] },
+            ))
         }
         "iter" => get_iter(h, args[0]),
         "next" => match iter_next(h, args[0])? {
@@ -291,11 +344,17 @@ pub fn get_iter(h: &mut GcHeap, v: ObjId) -> PyResult<ObjId> {
     match body(h, v) {
         Payload::Range { start, stop, step } => {
             let (next, stop, step) = (*start, *stop, *step);
-            Ok(crate::memory::new_object(h, Payload::RangeIter { next, stop, step }))
+            Ok(crate::memory::new_object(
+                h,
+                Payload::RangeIter { next, stop, step },
+            ))
         }
         Payload::List(_) | Payload::Tuple(_) | Payload::Str(_) => {
             h.incref(v);
-            Ok(crate::memory::new_object(h, Payload::SeqIter { seq: v, index: 0 }))
+            Ok(crate::memory::new_object(
+                h,
+                Payload::SeqIter { seq: v, index: 0 },
+            ))
         }
         Payload::Dict(_) | Payload::Set(_) => {
             // Iterate over a snapshot of the keys (a list), as `list(d)` would.
@@ -392,6 +451,18 @@ pub fn call_type(
         return Ok(super::call::instantiate_exception(h, cls, args));
     }
     let name = ops::class_name(h, cls);
+    if &*name == "dict" && !kwargs.is_empty() {
+        let d = super::convert::construct(h, "dict", &args);
+        let r = d.and_then(|d| {
+            for (k, v) in &kwargs {
+                ops::dict_set_str(h, d, k, *v);
+            }
+            Ok(d)
+        });
+        release(h, args);
+        release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+        return r;
+    }
     let r = super::convert::construct(h, &name, &args);
     release(h, args);
     release(h, kwargs.into_iter().map(|(_, v)| v).collect());
@@ -411,15 +482,22 @@ pub fn zero_arg_super(h: &mut GcHeap, f: &mut Frame) -> PyResult<ObjId> {
     let mut chain = vec![cls];
     chain.extend(body(h, cls).as_class().mro.iter().copied());
     let owner = chain.into_iter().find(|&k| {
-        body(h, k).as_class().attrs.iter().any(|(_, v)| match body(h, *v) {
-            Payload::Function(fo) => Rc::ptr_eq(&fo.code, &code),
-            _ => false,
-        })
+        body(h, k)
+            .as_class()
+            .attrs
+            .iter()
+            .any(|(_, v)| match body(h, *v) {
+                Payload::Function(fo) => Rc::ptr_eq(&fo.code, &code),
+                _ => false,
+            })
     });
     let Some(owner) = owner else {
         h.decref(this);
         return fail(h, "RuntimeError", "super(): __class__ cell not found");
     };
     h.incref(owner);
-    Ok(crate::memory::new_object(h, Payload::Super { class: owner, this }))
+    Ok(crate::memory::new_object(
+        h,
+        Payload::Super { class: owner, this },
+    ))
 }

@@ -26,7 +26,13 @@ pub fn make_function(
         Some(code) => code.clone(),
         None => {
             let line = f.line;
-            let code = Rc::new(Code::new(name, args, body_.to_vec().into(), &f.enclosing, line));
+            let code = Rc::new(Code::new(
+                name,
+                args,
+                body_.to_vec().into(),
+                &f.enclosing,
+                line,
+            ));
             st(h).codes.insert(node, code.clone());
             code
         }
@@ -116,14 +122,20 @@ pub fn make_class(h: &mut GcHeap, f: &mut Frame, c: &ast::StmtClassDef) -> PyRes
     seqs.push(bases.clone());
     let mut mro = Vec::new();
     while seqs.iter().any(|s| !s.is_empty()) {
-        let head = seqs.iter().filter(|s| !s.is_empty()).map(|s| s[0]).find(|&cand| {
-            !seqs.iter().any(|s| s.iter().skip(1).any(|&x| x == cand))
-        });
+        let head = seqs
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s[0])
+            .find(|&cand| !seqs.iter().any(|s| s.iter().skip(1).any(|&x| x == cand)));
         let Some(head) = head else {
             for b in bases {
                 h.decref(b);
             }
-            return fail(h, "TypeError", "Cannot create a consistent method resolution order (MRO)");
+            return fail(
+                h,
+                "TypeError",
+                "Cannot create a consistent method resolution order (MRO)",
+            );
         };
         mro.push(head);
         for s in &mut seqs {
@@ -135,7 +147,15 @@ pub fn make_class(h: &mut GcHeap, f: &mut Frame, c: &ast::StmtClassDef) -> PyRes
     for &m in &mro {
         h.incref(m);
     }
-    let slots = class_slots(h, &attrs, &mro)?;
+    let (slots, own_slots, has_dict) = match class_slots(h, &attrs, &bases) {
+        Ok(s) => s,
+        Err(e) => {
+            release(h, mro);
+            release(h, bases);
+            release(h, attrs.into_iter().map(|(_, v)| v).collect());
+            return Err(e);
+        }
+    };
     let own_weakref = match attrs.iter().find(|(n, _)| &**n == "__slots__") {
         None => true,
         Some(&(_, s)) => {
@@ -148,15 +168,19 @@ pub fn make_class(h: &mut GcHeap, f: &mut Frame, c: &ast::StmtClassDef) -> PyRes
             found
         }
     };
-    let weakref_slot = slots.is_none()
+    let weakref_slot = has_dict
         || own_weakref
-        || mro.iter().any(|&m| matches!(body(h, m), Payload::Class(c) if c.weakref_slot && !c.builtin));
+        || mro
+            .iter()
+            .any(|&m| matches!(body(h, m), Payload::Class(c) if c.weakref_slot && !c.builtin));
     let class = ClassObj {
         name: Rc::from(c.name.as_str()),
         bases,
         mro,
         attrs,
         slots,
+        own_slots,
+        has_dict,
         shared_keys: Vec::new(),
         weakref_slot,
         builtin: false,
@@ -164,28 +188,43 @@ pub fn make_class(h: &mut GcHeap, f: &mut Frame, c: &ast::StmtClassDef) -> PyRes
     Ok(crate::memory::new_object(h, Payload::Class(class)))
 }
 
-/// The slot names of a class with `__slots__` (its own after its bases'), if every class of the
-/// MRO but `object` has `__slots__`.
+/// What a class's `__slots__` make of its instances' layout: every slot name (the bases'
+/// first, then its own, sorted), how many are its own, and whether instances have a `__dict__`.
+/// Bases with slots must share one "solid base", else CPython's `best_base` refuses the class.
 fn class_slots(
     h: &mut GcHeap,
     attrs: &[(Rc<str>, ObjId)],
-    mro: &[ObjId],
-) -> PyResult<Option<Vec<Rc<str>>>> {
-    let Some(&(_, own)) = attrs.iter().find(|(n, _)| &**n == "__slots__") else {
-        return Ok(None);
-    };
-    let object = state::builtin(h, "object");
+    bases: &[ObjId],
+) -> PyResult<(Vec<Rc<str>>, usize, bool)> {
+    // The solid base: the base whose layout (slots) the others must extend.
+    let mut winner: Option<ObjId> = None;
+    for &b in bases {
+        let candidate = solid_base(h, b);
+        winner = match winner {
+            None => Some(candidate),
+            Some(w) if ops::is_subclass(h, w, candidate) => Some(w),
+            Some(w) if ops::is_subclass(h, candidate, w) => Some(candidate),
+            Some(_) => {
+                return fail(
+                    h,
+                    "TypeError",
+                    "multiple bases have instance lay-out conflict",
+                );
+            }
+        };
+    }
     let mut names: Vec<Rc<str>> = Vec::new();
-    for &m in mro.iter().rev() {
-        if m == object {
-            continue;
-        }
-        match &body(h, m).as_class().slots {
-            Some(s) => names.extend(s.iter().cloned()),
-            None if body(h, m).as_class().builtin => {}
-            None => return Ok(None),
+    let mut has_dict = false;
+    for &b in bases {
+        let c = body(h, b).as_class();
+        has_dict |= c.has_dict;
+        if names.is_empty() {
+            names = c.slots.clone();
         }
     }
+    let Some(&(_, own)) = attrs.iter().find(|(n, _)| &**n == "__slots__") else {
+        return Ok((names, 0, true));
+    };
     let items = super::builtins::collect(h, own)?;
     // type_new sorts a class's own slot names (`PyList_Sort(newslots)` in typeobject.c), so
     // their members, and the order they are cleared in, are alphabetical.
@@ -194,16 +233,25 @@ fn class_slots(
         let name = super::text::str_of(h, i);
         h.decref(i);
         let name = name?;
-        if name == "__dict__" {
-            return Ok(None);
-        }
-        if name != "__weakref__" {
-            own_names.push(Rc::<str>::from(name));
+        match name.as_str() {
+            "__dict__" => has_dict = true,
+            "__weakref__" => {}
+            _ => own_names.push(Rc::<str>::from(name)),
         }
     }
     own_names.sort();
+    let own = own_names.len();
     names.extend(own_names);
-    Ok(Some(names))
+    Ok((names, own, has_dict))
+}
+
+/// `solid_base`: the nearest class of `cls`'s chain whose own slots changed the layout.
+fn solid_base(h: &GcHeap, cls: ObjId) -> ObjId {
+    match body(h, cls) {
+        Payload::Class(c) if c.own_slots > 0 || c.bases.is_empty() => cls,
+        Payload::Class(c) => solid_base(h, c.bases[0]),
+        _ => cls,
+    }
 }
 
 /// Evaluates a call expression.
@@ -344,11 +392,13 @@ pub fn call_function(
         let t = state::new_tuple(h, std::mem::take(&mut extra));
         locals.push((v.clone(), t));
     } else if !extra.is_empty() {
+        let n = code.params.len();
+        let plural = if n == 1 { "" } else { "s" };
+        let given = n + extra.len();
+        let were = if given == 1 { "was" } else { "were" };
         error = Some(format!(
-            "{}() takes {} positional arguments but {} were given",
-            code.name,
-            code.params.len(),
-            code.params.len() + extra.len()
+            "{}() takes {n} positional argument{plural} but {given} {were} given",
+            code.name
         ));
     }
     release(h, extra);
@@ -463,15 +513,18 @@ pub fn instantiate(
         release(h, kwargs.into_iter().map(|(_, v)| v).collect());
         return Ok(instantiate_exception(h, cls, args));
     }
-    let slots = body(h, cls).as_class().slots.clone();
+    let (nslots, has_dict) = {
+        let c = body(h, cls).as_class();
+        (c.slots.len(), c.has_dict)
+    };
     h.incref(cls);
     let obj = crate::memory::new_object(
         h,
         Payload::Instance(InstanceObj {
             class: cls,
             attrs: Vec::new(),
-            slots: vec![None; slots.as_ref().map_or(0, Vec::len)],
-            has_slots: slots.is_some(),
+            slots: vec![None; nslots],
+            has_slots: !has_dict,
             dict: None,
         }),
     );
@@ -553,7 +606,8 @@ pub fn run_del(h: &mut GcHeap, obj: ObjId) {
     if let Err(err) = call_dunder(h, obj, "__del__", vec![]).map(|r| r.map(|v| h.decref(v))) {
         let cls = ops::type_of(h, obj);
         let name = ops::class_name(h, cls);
-        let mut text = format!("Exception ignored in: <function {name}.__del__ at 0x7f0000000000>\n");
+        let mut text =
+            format!("Exception ignored in: <function {name}.__del__ at 0x7f0000000000>\n");
         text += "Traceback (most recent call last):\n";
         let filename = h.state::<State>().filename.clone();
         for (func, line) in err.traceback.iter().rev() {
@@ -569,10 +623,7 @@ pub fn run_del(h: &mut GcHeap, obj: ObjId) {
 /// Calls the callback of the weak reference `wr` with `wr` (`handle_callback` in
 /// Objects/weakrefobject.c); an exception is reported as unraisable.
 pub fn run_weakref_callback(h: &mut GcHeap, wr: ObjId) {
-    let Payload::WeakRef {
-        callback: Some(cb),
-    } = body(h, wr)
-    else {
+    let Payload::WeakRef { callback: Some(cb) } = body(h, wr) else {
         return;
     };
     let cb = *cb;
@@ -607,7 +658,11 @@ pub fn getattr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<ObjId> {
                     format!("'{}' object", ops::class_name(h, cls))
                 }
             };
-            fail(h, "AttributeError", format!("{what} has no attribute '{name}'"))
+            fail(
+                h,
+                "AttributeError",
+                format!("{what} has no attribute '{name}'"),
+            )
         }
     }
 }
@@ -661,7 +716,9 @@ pub fn exec_try(h: &mut GcHeap, f: &mut Frame, t: &ast::StmtTry) -> PyResult<Flo
                         Payload::Tuple(items) => items.clone(),
                         _ => vec![cls],
                     };
-                    let m = classes.iter().any(|&c| super::error::matches(h, err.exc, c));
+                    let m = classes
+                        .iter()
+                        .any(|&c| super::error::matches(h, err.exc, c));
                     h.decref(cls);
                     m
                 }
@@ -798,7 +855,9 @@ fn comp_loop(
     result: ObjId,
     it: ObjId,
 ) -> PyResult<()> {
-    let (g, rest) = generators.split_first().expect("comp_loop of one generator at least");
+    let (g, rest) = generators
+        .split_first()
+        .expect("comp_loop of one generator at least");
     let r = (|| {
         while let Some(item) = super::builtins::iter_next(h, it)? {
             let r = super::exec::assign(h, f, &g.target, item);

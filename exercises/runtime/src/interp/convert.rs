@@ -26,20 +26,39 @@ pub fn construct(h: &mut GcHeap, name: &str, args: &[ObjId]) -> PyResult<ObjId> 
                 Ok(v) => Ok(state::new_int(h, v)),
                 Err(_) => {
                     let r = super::text::str_repr(s);
-                    fail(h, "ValueError", format!("invalid literal for int() with base 10: {r}"))
+                    fail(
+                        h,
+                        "ValueError",
+                        format!("invalid literal for int() with base 10: {r}"),
+                    )
                 }
             },
-            _ => fail(h, "TypeError", "int() argument must be a string or a number"),
+            _ => fail(
+                h,
+                "TypeError",
+                "int() argument must be a string or a number",
+            ),
         },
         ("float", None) => Ok(state::new_float(h, 0.0)),
         ("float", Some(a)) => match body(h, a) {
             Payload::Str(s) => match s.trim().parse::<f64>() {
                 Ok(v) => Ok(state::new_float(h, v)),
-                Err(_) => fail(h, "ValueError", format!("could not convert string to float: {}", super::text::str_repr(s))),
+                Err(_) => fail(
+                    h,
+                    "ValueError",
+                    format!(
+                        "could not convert string to float: {}",
+                        super::text::str_repr(s)
+                    ),
+                ),
             },
             p => match ops::number(p) {
                 Some(v) => Ok(state::new_float(h, v)),
-                None => fail(h, "TypeError", "float() argument must be a string or a number"),
+                None => fail(
+                    h,
+                    "TypeError",
+                    "float() argument must be a string or a number",
+                ),
             },
         },
         ("str", None) => Ok(state::new_str(h, "")),
@@ -73,7 +92,9 @@ pub fn construct(h: &mut GcHeap, name: &str, args: &[ObjId]) -> PyResult<ObjId> 
             let s = super::methods::new_set(h);
             if let Some(a) = arg {
                 let items = collect(h, a)?;
-                let r = items.iter().try_for_each(|&i| super::methods::set_add(h, s, i));
+                let r = items
+                    .iter()
+                    .try_for_each(|&i| super::methods::set_add(h, s, i));
                 release(h, items);
                 r.inspect_err(|_| h.decref(s))?;
             }
@@ -114,7 +135,11 @@ fn dict_update(h: &mut GcHeap, d: ObjId, from: ObjId) -> PyResult<()> {
             let res = if kv.len() == 2 {
                 ops::dict_set(h, d, kv[0], kv[1])
             } else {
-                fail(h, "ValueError", "dictionary update sequence element has wrong length")
+                fail(
+                    h,
+                    "ValueError",
+                    "dictionary update sequence element has wrong length",
+                )
             };
             release(h, kv);
             res
@@ -226,7 +251,8 @@ pub fn builtin_sequence_function(
                 None => state::new_int(h, 0),
             };
             for &i in &items {
-                let t = super::arith::binop(h, rustpython_parser::ast::Operator::Add, total, i, false);
+                let t =
+                    super::arith::binop(h, rustpython_parser::ast::Operator::Add, total, i, false);
                 h.decref(total);
                 match t {
                     Ok(t) => total = t,
@@ -247,7 +273,11 @@ pub fn builtin_sequence_function(
                 args.to_vec()
             };
             if items.is_empty() {
-                return fail(h, "ValueError", format!("{name}() arg is an empty sequence"));
+                return fail(
+                    h,
+                    "ValueError",
+                    format!("{name}() arg is an empty sequence"),
+                );
             }
             let sorted = sort_values(h, items, kwargs)?;
             let pick = if name == "min" { 0 } else { sorted.len() - 1 };
@@ -343,8 +373,20 @@ pub fn builtin_sequence_function(
             Ok(state::new_bool(h, r))
         }
         "divmod" => {
-            let q = super::arith::binop(h, rustpython_parser::ast::Operator::FloorDiv, args[0], args[1], false)?;
-            let m = super::arith::binop(h, rustpython_parser::ast::Operator::Mod, args[0], args[1], false)?;
+            let q = super::arith::binop(
+                h,
+                rustpython_parser::ast::Operator::FloorDiv,
+                args[0],
+                args[1],
+                false,
+            )?;
+            let m = super::arith::binop(
+                h,
+                rustpython_parser::ast::Operator::Mod,
+                args[0],
+                args[1],
+                false,
+            )?;
             Ok(state::new_tuple(h, vec![q, m]))
         }
         "chr" => {
@@ -401,9 +443,7 @@ pub fn dict_method(h: &mut GcHeap, d: ObjId, name: &str, args: &[ObjId]) -> PyRe
                         h.incref(v);
                         Ok(v)
                     }
-                    None => {
-                        Err(super::error::key_error(h, args[0]))
-                    }
+                    None => Err(super::error::key_error(h, args[0])),
                 },
             }
         }
@@ -432,12 +472,19 @@ pub fn dict_method(h: &mut GcHeap, d: ObjId, name: &str, args: &[ObjId]) -> PyRe
             Ok(state::none(h))
         }
         "clear" => {
-            let pairs = ops::dict_items(h, d);
-            for (k, _) in pairs {
-                let key = ops::hash_key(h, k)?;
-                if let Some(v) = ops::dict_pop(h, d, &key) {
-                    h.decref(v);
+            // dict_clear: the keys table goes back to the shared empty one.
+            let entries = match ops::body_mut(h, d) {
+                Payload::Dict(dict) => {
+                    dict.index.clear();
+                    dict.model.clear();
+                    std::mem::take(&mut dict.entries)
                 }
+                _ => Vec::new(),
+            };
+            crate::memory::container_grew(h, d);
+            for (k, v) in entries.into_iter().flatten() {
+                h.decref(k);
+                h.decref(v);
             }
             Ok(state::none(h))
         }

@@ -61,7 +61,10 @@ impl Frame {
     }
 
     fn cell(&self, name: &str) -> Option<ObjId> {
-        self.cells.iter().find(|(n, _)| &**n == name).map(|(_, c)| *c)
+        self.cells
+            .iter()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, c)| *c)
     }
 
     fn is_global(&self, name: &str) -> bool {
@@ -76,8 +79,7 @@ pub fn exec_body(h: &mut GcHeap, f: &mut Frame, body: &[Stmt]) -> PyResult<Flow>
             Ok(Flow::Normal) => {}
             Ok(flow) => return Ok(flow),
             Err(mut e) => {
-                if e.traceback.last().is_none_or(|(n, _)| *n != f.name) || e.traceback.is_empty()
-                {
+                if e.traceback.last().is_none_or(|(n, _)| *n != f.name) || e.traceback.is_empty() {
                     e.traceback.push((f.name.clone(), f.line));
                 }
                 return Err(e);
@@ -217,7 +219,11 @@ fn exec(h: &mut GcHeap, f: &mut Frame, s: &Stmt) -> PyResult<Flow> {
             for alias in &i.names {
                 let name = alias.name.as_str();
                 let Some(&module) = state::st(h).modules.get(name) else {
-                    return fail(h, "ModuleNotFoundError", format!("No module named '{name}'"));
+                    return fail(
+                        h,
+                        "ModuleNotFoundError",
+                        format!("No module named '{name}'"),
+                    );
                 };
                 if name == "weakref" && !state::st(h).loaded.iter().any(|m| &**m == name) {
                     state::st(h).loaded.push(Rc::from(name));
@@ -313,7 +319,10 @@ pub fn assign(h: &mut GcHeap, f: &mut Frame, target: &Expr, value: ObjId) -> PyR
                 let msg = if n > elts.len() {
                     format!("too many values to unpack (expected {})", elts.len())
                 } else {
-                    format!("not enough values to unpack (expected {}, got {n})", elts.len())
+                    format!(
+                        "not enough values to unpack (expected {}, got {n})",
+                        elts.len()
+                    )
                 };
                 return fail(h, "ValueError", msg);
             }

@@ -97,12 +97,26 @@ pub fn eval(h: &mut GcHeap, f: &mut Frame, e: &Expr) -> PyResult<ObjId> {
         }
         Expr::List(l) => {
             let items = eval_all(h, f, &l.elts)?;
+            // The compiler builds a display of three or more constants as an empty list
+            // extended by a constant tuple (BUILD_LIST 0, LIST_EXTEND): its capacity differs.
+            if l.elts.len() > 2 && l.elts.iter().all(|e| matches!(e, Expr::Constant(_))) {
+                let n = items.len();
+                let list = state::new_list(h, Vec::new());
+                if let Payload::List(lo) = ops::body_mut(h, list) {
+                    lo.items = items;
+                    lo.model.extend(n);
+                }
+                crate::memory::container_grew(h, list);
+                return Ok(list);
+            }
             Ok(state::new_list(h, items))
         }
         Expr::Set(s) => {
             let items = eval_all(h, f, &s.elts)?;
             let set = super::methods::new_set(h);
-            let r = items.iter().try_for_each(|&i| super::methods::set_add(h, set, i));
+            let r = items
+                .iter()
+                .try_for_each(|&i| super::methods::set_add(h, set, i));
             for i in items {
                 h.decref(i);
             }
@@ -297,7 +311,11 @@ fn unary(h: &mut GcHeap, op: UnaryOp, v: ObjId) -> PyResult<ObjId> {
         }
         _ => {
             let t = body(h, v).type_name();
-            fail(h, "TypeError", format!("bad operand type for unary op: '{t}'"))
+            fail(
+                h,
+                "TypeError",
+                format!("bad operand type for unary op: '{t}'"),
+            )
         }
     }
 }

@@ -14,16 +14,46 @@ use super::state;
 const METHODS: &[(&str, &[&str])] = &[
     (
         "list",
-        &["append", "pop", "extend", "insert", "remove", "clear", "index", "count", "sort", "reverse", "copy"],
+        &[
+            "append", "pop", "extend", "insert", "remove", "clear", "index", "count", "sort",
+            "reverse", "copy",
+        ],
     ),
     (
         "dict",
-        &["get", "keys", "values", "items", "pop", "setdefault", "update", "clear", "copy"],
+        &[
+            "get",
+            "keys",
+            "values",
+            "items",
+            "pop",
+            "setdefault",
+            "update",
+            "clear",
+            "copy",
+        ],
     ),
-    ("set", &["add", "discard", "remove", "pop", "clear", "update"]),
+    (
+        "set",
+        &["add", "discard", "remove", "pop", "clear", "update"],
+    ),
     (
         "str",
-        &["join", "split", "upper", "lower", "strip", "startswith", "endswith", "replace", "format", "ljust", "rjust", "find", "count"],
+        &[
+            "join",
+            "split",
+            "upper",
+            "lower",
+            "strip",
+            "startswith",
+            "endswith",
+            "replace",
+            "format",
+            "ljust",
+            "rjust",
+            "find",
+            "count",
+        ],
     ),
 ];
 
@@ -43,10 +73,10 @@ pub fn find_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<Option<ObjI
                 Some(i.class)
             } else if let Some((_, v)) = i.attrs.iter().find(|(n, _)| &**n == name) {
                 Some(*v)
-            } else if i.has_slots {
+            } else if !i.slots.is_empty() {
                 let cls = i.class;
-                let slots = body(h, cls).as_class().slots.clone().unwrap_or_default();
-                match slots.iter().position(|s| &**s == name) {
+                let slots = body(h, cls).as_class().slots.clone();
+                match slots.iter().rposition(|s| &**s == name) {
                     Some(at) => match body(h, obj) {
                         Payload::Instance(i) => i.slots[at],
                         _ => None,
@@ -86,9 +116,7 @@ pub fn find_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<Option<ObjI
             });
             return Ok(match found {
                 Some(f) => Some(bind(h, f, this)?),
-                None if name == "__init__" => {
-                    Some(state::new_builtin(h, "object.__init__"))
-                }
+                None if name == "__init__" => Some(state::new_builtin(h, "object.__init__")),
                 None => None,
             });
         }
@@ -168,7 +196,10 @@ fn bind(h: &mut GcHeap, v: ObjId, this: ObjId) -> PyResult<ObjId> {
         Payload::Function(_) => {
             h.incref(v);
             h.incref(this);
-            Ok(crate::memory::new_object(h, Payload::Method { func: v, this }))
+            Ok(crate::memory::new_object(
+                h,
+                Payload::Method { func: v, this },
+            ))
         }
         _ => {
             h.incref(v);
@@ -185,12 +216,23 @@ pub fn set_attr(h: &mut GcHeap, obj: ObjId, name: &str, value: ObjId) -> PyResul
             ops::dict_set_str(h, d, name, value);
             Ok(())
         }
-        Payload::Instance(i) if i.has_slots => {
+        Payload::Instance(i)
+            if i.has_slots
+                || body(h, i.class)
+                    .as_class()
+                    .slots
+                    .iter()
+                    .any(|s| &**s == name) =>
+        {
             let cls = i.class;
-            let slots = body(h, cls).as_class().slots.clone().unwrap_or_default();
-            let Some(at) = slots.iter().position(|s| &**s == name) else {
+            let slots = body(h, cls).as_class().slots.clone();
+            let Some(at) = slots.iter().rposition(|s| &**s == name) else {
                 let n = ops::class_name(h, cls);
-                return fail(h, "AttributeError", format!("'{n}' object has no attribute '{name}'"));
+                return fail(
+                    h,
+                    "AttributeError",
+                    format!("'{n}' object has no attribute '{name}'"),
+                );
             };
             h.incref(value);
             let old = match body_mut(h, obj) {
@@ -267,7 +309,11 @@ pub fn set_attr(h: &mut GcHeap, obj: ObjId, name: &str, value: ObjId) -> PyResul
         }
         other => {
             let t = other.type_name();
-            fail(h, "AttributeError", format!("'{t}' object has no attribute '{name}'"))
+            fail(
+                h,
+                "AttributeError",
+                format!("'{t}' object has no attribute '{name}'"),
+            )
         }
     }
 }
@@ -285,12 +331,18 @@ pub fn del_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<()> {
         }
     }
     let slots = match body(h, obj) {
-        Payload::Instance(i) if i.has_slots => body(h, cls).as_class().slots.clone(),
+        Payload::Instance(i) => {
+            let names = body(h, cls).as_class().slots.clone();
+            names
+                .iter()
+                .rposition(|x| &**x == name)
+                .map(|at| (at, i.has_slots))
+        }
         _ => None,
     };
     let old = match body_mut(h, obj) {
         Payload::Instance(i) => match slots {
-            Some(s) => s.iter().position(|x| &**x == name).and_then(|at| i.slots[at].take()),
+            Some((at, _)) => i.slots[at].take(),
             None => i
                 .attrs
                 .iter()
@@ -311,7 +363,11 @@ pub fn del_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<()> {
         }
         None => {
             let n = ops::class_name(h, cls);
-            fail(h, "AttributeError", format!("'{n}' object has no attribute '{name}'"))
+            fail(
+                h,
+                "AttributeError",
+                format!("'{n}' object has no attribute '{name}'"),
+            )
         }
     }
 }
@@ -423,7 +479,11 @@ pub fn setitem(h: &mut GcHeap, obj: ObjId, key: ObjId, value: ObjId) -> PyResult
         }
         other => {
             let t = other.type_name();
-            fail(h, "TypeError", format!("'{t}' object does not support item assignment"))
+            fail(
+                h,
+                "TypeError",
+                format!("'{t}' object does not support item assignment"),
+            )
         }
     }
 }
@@ -445,9 +505,7 @@ pub fn delitem(h: &mut GcHeap, obj: ObjId, key: ObjId) -> PyResult<()> {
                     h.decref(v);
                     Ok(())
                 }
-                None => {
-                    Err(super::error::key_error(h, key))
-                }
+                None => Err(super::error::key_error(h, key)),
             }
         }
         Payload::List(l) => {
@@ -464,8 +522,7 @@ pub fn delitem(h: &mut GcHeap, obj: ObjId, key: ObjId) -> PyResult<()> {
                         }
                         removed.reverse();
                         let len = l.items.len();
-                        l.model = objects::layout::PyList::with_len(0);
-                        l.model.extend(len);
+                        l.model.resize(len);
                         removed
                     }
                     _ => unreachable!(),
@@ -494,7 +551,11 @@ pub fn delitem(h: &mut GcHeap, obj: ObjId, key: ObjId) -> PyResult<()> {
         }
         other => {
             let t = other.type_name();
-            fail(h, "TypeError", format!("'{t}' object doesn't support item deletion"))
+            fail(
+                h,
+                "TypeError",
+                format!("'{t}' object doesn't support item deletion"),
+            )
         }
     }
 }

@@ -93,7 +93,9 @@ pub fn run_source(source: &str, filename: &str, options: &Options) -> Output {
     heap.enable();
     let h = &mut heap;
     state::init(h);
-    let status = match <rustpython_parser::ast::Suite as rustpython_parser::Parse>::parse(source, filename) {
+    let status = match <rustpython_parser::ast::Suite as rustpython_parser::Parse>::parse(
+        source, filename,
+    ) {
         Err(e) => {
             let line = error::line_of(source, e.offset.to_usize());
             let text = format!(
@@ -106,8 +108,8 @@ pub fn run_source(source: &str, filename: &str, options: &Options) -> Output {
         Ok(suite) => {
             // The compiler interns every identifier of the program (co_names, co_varnames)
             // before it runs: storing a new variable allocates no str for its name.
-            for (tok, _) in rustpython_parser::lexer::lex(source, rustpython_parser::Mode::Module)
-                .flatten()
+            for (tok, _) in
+                rustpython_parser::lexer::lex(source, rustpython_parser::Mode::Module).flatten()
             {
                 if let rustpython_parser::Tok::Name { name } = tok {
                     let op = state::intern(h, &name);

@@ -14,9 +14,24 @@ use collector::generations::{GcInfo, Phase};
 use super::state::{self, st};
 
 const GC_FUNCTIONS: &[&str] = &[
-    "collect", "enable", "disable", "isenabled", "get_count", "get_threshold", "set_threshold",
-    "is_tracked", "is_finalized", "freeze", "unfreeze", "get_freeze_count", "get_debug",
-    "set_debug", "get_referents", "get_referrers", "get_stats", "get_objects",
+    "collect",
+    "enable",
+    "disable",
+    "isenabled",
+    "get_count",
+    "get_threshold",
+    "set_threshold",
+    "is_tracked",
+    "is_finalized",
+    "freeze",
+    "unfreeze",
+    "get_freeze_count",
+    "get_debug",
+    "set_debug",
+    "get_referents",
+    "get_referrers",
+    "get_stats",
+    "get_objects",
 ];
 const WEAKREF_FUNCTIONS: &[&str] = &["ref", "getweakrefcount"];
 const SYS_FUNCTIONS: &[&str] = &["getrefcount", "getsizeof", "intern", "getallocatedblocks"];
@@ -28,7 +43,13 @@ fn module(h: &mut GcHeap, name: &str, functions: &[&str]) -> ObjId {
         ops::dict_set_str(h, dict, f, func);
         h.decref(func);
     }
-    let m = crate::memory::new_object(h, Payload::Module { name: Rc::from(name), dict });
+    let m = crate::memory::new_object(
+        h,
+        Payload::Module {
+            name: Rc::from(name),
+            dict,
+        },
+    );
     st(h).modules.insert(Rc::from(name), m);
     m
 }
@@ -44,7 +65,13 @@ pub fn install(h: &mut GcHeap) {
     let garbage = state::new_list(h, Vec::new());
     ops::dict_set_str(h, gc_dict, "callbacks", callbacks);
     ops::dict_set_str(h, gc_dict, "garbage", garbage);
-    for (name, v) in [("DEBUG_STATS", 1), ("DEBUG_COLLECTABLE", 2), ("DEBUG_UNCOLLECTABLE", 4), ("DEBUG_SAVEALL", 32), ("DEBUG_LEAK", 38)] {
+    for (name, v) in [
+        ("DEBUG_STATS", 1),
+        ("DEBUG_COLLECTABLE", 2),
+        ("DEBUG_UNCOLLECTABLE", 4),
+        ("DEBUG_SAVEALL", 32),
+        ("DEBUG_LEAK", 38),
+    ] {
         let i = state::new_int(h, v);
         ops::dict_set_str(h, gc_dict, name, i);
         h.decref(i);
@@ -71,7 +98,10 @@ pub fn write_to(h: &mut GcHeap, _file: ObjId, text: &str) -> PyResult<()> {
 }
 
 fn int_tuple(h: &mut GcHeap, values: &[usize]) -> ObjId {
-    let items = values.iter().map(|&v| state::new_int(h, v as i64)).collect();
+    let items = values
+        .iter()
+        .map(|&v| state::new_int(h, v as i64))
+        .collect();
     state::new_tuple(h, items)
 }
 
@@ -297,8 +327,8 @@ pub fn run_prelude(h: &mut GcHeap, module: ObjId, source: &'static str) -> PyRes
         Payload::Module { dict, .. } => *dict,
         _ => return Ok(()),
     };
-    let suite = rustpython_parser::ast::Suite::parse(source, "<prelude>")
-        .expect("the prelude parses");
+    let suite =
+        rustpython_parser::ast::Suite::parse(source, "<prelude>").expect("the prelude parses");
     let suite: Rc<[rustpython_parser::ast::Stmt]> = suite.into();
     st(h).preludes.push(suite.clone());
     h.incref(dict);
@@ -344,7 +374,12 @@ pub fn run_gc_callbacks(h: &mut GcHeap, phase: Phase, info: &GcInfo) {
             Err(e) => {
                 let what = super::text::repr_of(h, c).unwrap_or_default();
                 let line = super::error::exception_line(h, e.exc);
-                state::write(h, &format!("Exception ignored in: {what}\nTraceback (most recent call last):\n{line}\n"));
+                state::write(
+                    h,
+                    &format!(
+                        "Exception ignored in: {what}\nTraceback (most recent call last):\n{line}\n"
+                    ),
+                );
                 h.decref(e.exc);
             }
         }

@@ -119,7 +119,7 @@ pub struct InstanceObj {
     pub attrs: Vec<(Rc<str>, ObjId)>,
     /// Slot values of a `__slots__` class, by slot index.
     pub slots: Vec<Option<ObjId>>,
-    /// The class has `__slots__` and no `__dict__`.
+    /// The class's instances have no `__dict__` (every class of the MRO has `__slots__`).
     pub has_slots: bool,
     /// The instance's `__dict__`, once a program asked for it: from then on the attributes live
     /// there (3.11 makes the dict only on demand; until then they are the inline `values`).
@@ -137,8 +137,14 @@ pub struct ClassObj {
     pub mro: Vec<ObjId>,
     /// The class namespace, in definition order.
     pub attrs: Vec<(Rc<str>, ObjId)>,
-    /// `__slots__` names, own and inherited, if every class of the MRO has `__slots__`.
-    pub slots: Option<Vec<Rc<str>>>,
+    /// Slot names, inherited ones first, then this class's own (sorted, as type_new sorts
+    /// them). Empty for a class whose MRO defines no slot.
+    pub slots: Vec<Rc<str>>,
+    /// How many of `slots` this class's own `__slots__` added.
+    pub own_slots: usize,
+    /// Instances have a `__dict__` (some class of the MRO has no `__slots__`, or lists
+    /// `"__dict__"` in them).
+    pub has_dict: bool,
     /// Instances have a `__weakref__` slot: no `__slots__`, or `"__weakref__"` among them (here
     /// or in a base).
     pub weakref_slot: bool,
@@ -224,9 +230,10 @@ impl Payload {
             Payload::Dict(d) => PyValue::Dict(d.model.clone()),
             Payload::Set(s) => PyValue::Set(s.model.clone()),
             Payload::Object => PyValue::Object,
-            Payload::Instance(i) => PyValue::Instance {
-                slots: i.has_slots.then_some(i.slots.len()),
+            Payload::Instance(i) if i.has_slots => PyValue::Instance {
+                slots: Some(i.slots.len()),
             },
+            Payload::Instance(i) if i.slots.is_empty() => PyValue::Instance { slots: None },
             _ => return None,
         })
     }
@@ -234,6 +241,9 @@ impl Payload {
     /// `tp_basicsize` + pre-headers of the types `objects` does not model (3.11, 64-bit).
     pub fn basicsize(&self) -> usize {
         match self {
+            // Slots and a __dict__ (a class without __slots__ on a slotted base): the slots, the
+            // __weakref__ slot, the GC head and 3.11's managed-dict pre-header.
+            Payload::Instance(i) => 16 + 8 * i.slots.len() + 8 + 16 + 16,
             // PyHeapTypeObject: 880 bytes + GC head (sys.getsizeof of a class is larger: it
             // adds the dict; we never print it).
             Payload::Class(_) => 880 + 16,

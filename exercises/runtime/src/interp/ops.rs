@@ -263,7 +263,12 @@ pub fn eq(h: &mut GcHeap, a: ObjId, b: ObjId) -> PyResult<bool> {
             if x.items.len() != y.items.len() {
                 return Ok(false);
             }
-            let pairs: Vec<_> = x.items.iter().copied().zip(y.items.iter().copied()).collect();
+            let pairs: Vec<_> = x
+                .items
+                .iter()
+                .copied()
+                .zip(y.items.iter().copied())
+                .collect();
             for (p, q) in pairs {
                 if !eq(h, p, q)? {
                     return Ok(false);

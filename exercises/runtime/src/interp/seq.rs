@@ -42,7 +42,10 @@ pub fn slice_bounds(h: &mut GcHeap, key: ObjId, n: usize) -> PyResult<Option<Vec
     };
     let mut out = Vec::new();
     if step > 0 {
-        let (a, b) = (clamp(v[0].unwrap_or(0), 0, n), clamp(v[1].unwrap_or(n), 0, n));
+        let (a, b) = (
+            clamp(v[0].unwrap_or(0), 0, n),
+            clamp(v[1].unwrap_or(n), 0, n),
+        );
         let mut i = a;
         while i < b {
             out.push(i as usize);
@@ -68,9 +71,7 @@ pub fn getitem(h: &mut GcHeap, obj: ObjId, key: ObjId) -> PyResult<ObjId> {
                 h.incref(v);
                 Ok(v)
             }
-            None => {
-                Err(super::error::key_error(h, key))
-            }
+            None => Err(super::error::key_error(h, key)),
         },
         Payload::List(l) => {
             let items = l.items.clone();

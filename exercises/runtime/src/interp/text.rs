@@ -30,7 +30,11 @@ pub fn float_repr(f: f64) -> String {
 
 /// A str's repr: single quotes unless the text has a single quote and no double quote.
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::from(quote);
     for c in s.chars() {
         match c {
@@ -42,7 +46,9 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -231,7 +237,9 @@ pub fn format_spec(h: &mut GcHeap, v: ObjId, spec: &str) -> PyResult<String> {
         rest = &rest[1..];
     }
     let zero = rest.starts_with('0');
-    let width_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let width_end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
     let width: usize = rest[..width_end].parse().unwrap_or(0);
     rest = &rest[width_end..];
     let comma = rest.starts_with(',');

@@ -40,19 +40,17 @@ pub fn items_size(body: &Payload) -> usize {
 /// `tp_dealloc` is `subtype_dealloc`). Indices into the instance's `slots`, which hold the
 /// base's slots first.
 pub fn slot_order(h: &GcHeap, cls: ObjId) -> Vec<usize> {
-    let class = |k: ObjId| match &h.payload::<PyObj>(k).body {
-        Payload::Class(c) => Some(c),
-        _ => None,
-    };
-    let Some(c) = class(cls) else {
-        return Vec::new();
-    };
-    let mut lens: Vec<usize> = std::iter::once(cls)
-        .chain(c.mro.iter().copied())
-        .filter_map(|k| class(k).and_then(|c| c.slots.as_ref()).map(Vec::len))
-        .collect();
-    lens.push(0);
-    lens.windows(2).flat_map(|w| w[1]..w[0]).collect()
+    let mut order = Vec::new();
+    let mut k = Some(cls);
+    while let Some(c) = k {
+        let Payload::Class(class) = &h.payload::<PyObj>(c).body else {
+            break;
+        };
+        let end = class.slots.len();
+        order.extend(end - class.own_slots..end);
+        k = class.bases.first().copied();
+    }
+    order
 }
 
 /// Makes `wr`, a weak reference the collector made (`GcHeap::new_weakref`), a runtime object:

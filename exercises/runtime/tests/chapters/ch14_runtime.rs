@@ -6,5 +6,5 @@
 //!   CPython 3.11 printed (written at the end of each file), and again under stress mode.
 
 mod corpus;
-mod glue;
 mod expected;
+mod glue;

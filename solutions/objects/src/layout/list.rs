@@ -144,8 +144,9 @@ impl PyList {
 /// Given helper: call it from your methods.
 #[allow(dead_code)] // the stub's callers are todo!()s
 impl PyList {
-    /// `list_resize(self, newsize)` with the 3.9+ rule, keeping `has_items` up to date.
-    fn resize(&mut self, newsize: usize) {
+    /// `list_resize(self, newsize)` with the 3.9+ rule, keeping `has_items` up to date (also
+    /// what `del l[a:b]` does, through `list_ass_slice`).
+    pub fn resize(&mut self, newsize: usize) {
         self.allocated = list_resize(Growth::Py39, self.allocated, self.len, newsize);
         self.has_items |= self.allocated > 0;
         self.len = newsize;

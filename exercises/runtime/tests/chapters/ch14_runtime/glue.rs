@@ -19,11 +19,28 @@ fn a_program_runs_on_your_memory_glue() {
 }
 
 #[test]
-fn containers_are_tracked_and_atoms_are_not() {
+fn containers_are_tracked_atoms_and_empty_dicts_are_not() {
     prints(
         "import gc\nclass C: pass\nprint(gc.is_tracked([]), gc.is_tracked({}), gc.is_tracked(C()))\n\
          print(gc.is_tracked(1), gc.is_tracked('s'), gc.is_tracked(2.5))\n",
-        &["True True True", "False False False"],
+        &["True False True", "False False False"],
+    );
+}
+
+#[test]
+fn a_dict_is_tracked_once_it_holds_a_container() {
+    prints(
+        "import gc\nd = {'a': 1}\nprint(gc.is_tracked(d))\nd['b'] = []\nprint(gc.is_tracked(d))\n",
+        &["False", "True"],
+    );
+}
+
+#[test]
+fn a_collection_untracks_tuples_of_atoms() {
+    prints(
+        "import gc\ngc.disable()\nt = (1, 'a', 2.5)\nn = ([], 1)\nprint(gc.is_tracked(t), gc.is_tracked(n))\n\
+         gc.collect()\nprint(gc.is_tracked(t), gc.is_tracked(n))\n",
+        &["True True", "False True"],
     );
 }
 
@@ -36,9 +53,11 @@ fn each_new_container_counts_in_generation_0() {
 }
 
 #[test]
-fn a_freed_container_takes_one_off_generation_0() {
+fn a_freed_instance_takes_one_off_generation_0() {
+    // Instances have no free list: their deallocation ends in PyObject_GC_Del, which takes one
+    // off the count (lists would go to their free list and keep it).
     prints(
-        "import gc\ngc.disable()\ngc.collect()\na = []\nb = []\ndel a\nprint(gc.get_count())\n",
+        "import gc\ngc.disable()\nclass C: pass\ngc.collect()\na = C()\nb = C()\ndel a\nprint(gc.get_count())\n",
         &["(1, 0, 0)"],
     );
 }

@@ -9,9 +9,10 @@ set -euo pipefail
 
 SOURCE=/autograder/source
 
-# rustc needs a C linker (cc) and rustup needs curl; the base image may lack both.
+# rustc needs a C linker (cc), rustup needs curl, and the grader runs students' code in a
+# bubblewrap sandbox; the base image may lack all three.
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends ca-certificates curl build-essential
+apt-get install -y -qq --no-install-recommends ca-certificates curl build-essential bubblewrap
 
 # Rust is not in Gradescope's base image. The minimal profile skips the docs; stable is newer
 # than the course's rust-version (Cargo.toml), which is all the course asks for.
@@ -41,6 +42,8 @@ fi
 # dependencies and builds them into the grader's warm target dir (target/grader/), so each
 # submission then compiles only the course's own crates, offline (the sandbox's fresh copies
 # are always rebuilt: cargo judges freshness by mtime, and reused mtimes could hide a change).
+# It also checks that the grader's sandbox can start in this container: if it says the kernel
+# refuses its namespaces, add --no-sandbox here and in run_autograder.
 mkdir -p /tmp/empty-submission
 cargo course gradescope --submission /tmp/empty-submission --results /tmp/warm-up.json
 # The tool always writes a results file; one without exercises means the course itself could

@@ -68,17 +68,23 @@ struct Span {
 /// `target_dir` overrides where cargo builds (the grader keeps a warm one per course).
 /// A compile error is an `Ok(Build::Failed)`; only a cargo that cannot run at all is an `Err`.
 pub fn build_tests(workspace: &Path, package: &str, target_dir: Option<&Path>) -> Result<Build> {
-    build_tests_within(workspace, package, target_dir, None)
+    build_tests_within(workspace, package, target_dir, None, None)
 }
+
+/// Turns a cargo command into the one that is started: the grader builds students' code inside
+/// its sandbox (see `grade::jail`).
+pub type Wrap<'a> = &'a dyn Fn(Command) -> Command;
 
 /// [`build_tests`] with a wall-clock limit: a submission can make the compiler itself run
 /// forever (a recursive macro, a huge const). The build's whole process group is then killed
-/// and the crate reported as not compiling.
+/// and the crate reported as not compiling. `wrap`, if given, turns the cargo command into the one
+/// started.
 pub fn build_tests_within(
     workspace: &Path,
     package: &str,
     target_dir: Option<&Path>,
     timeout: Option<Duration>,
+    wrap: Option<Wrap>,
 ) -> Result<Build> {
     let mut cmd = cargo();
     cmd.current_dir(workspace)
@@ -95,6 +101,12 @@ pub fn build_tests_within(
         .stderr(Stdio::piped());
     if let Some(t) = target_dir {
         cmd.env("CARGO_TARGET_DIR", t);
+    }
+    if let Some(wrap) = wrap {
+        cmd = wrap(cmd);
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
     }
     // SAFETY: setpgid is async-signal-safe; it makes cargo and its rustc children one group.
     unsafe {
@@ -192,7 +204,12 @@ pub fn build_and_list(
     target_dir: Option<&Path>,
     crate_dir: PathBuf,
 ) -> Result<Listed> {
-    match build_tests(workspace, package, target_dir)? {
+    list_built(build_tests(workspace, package, target_dir)?, crate_dir)
+}
+
+/// The tests of a build's binary, which runs in `crate_dir`; or the build's errors.
+pub fn list_built(build: Build, crate_dir: PathBuf) -> Result<Listed> {
+    match build {
         Build::Built(path) => {
             let bin = TestBinary { path, crate_dir };
             let names = list_tests(&bin)?;
@@ -200,6 +217,24 @@ pub fn build_and_list(
         }
         Build::Failed { errors, .. } | Build::TimedOut { errors } => Ok(Listed::Failed(errors)),
     }
+}
+
+/// Download the dependencies of the workspace at `workspace` (nothing when they are already
+/// there), so that builds that may not reach the network (the grader's sandbox) find them.
+pub fn fetch(workspace: &Path) -> Result<()> {
+    let out = cargo()
+        .current_dir(workspace)
+        .arg("fetch")
+        .stdin(Stdio::null())
+        .output()
+        .context("could not run cargo: is Rust installed (https://rustup.rs) and on PATH?")?;
+    if !out.status.success() {
+        bail!(
+            "cannot download the exercises' dependencies (builds in the sandbox have no network):\n{}\nCheck the network and run `cargo fetch` in the course, then grade again.",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(())
 }
 
 /// Shorten compiler output for a report: the first `max_lines` lines.

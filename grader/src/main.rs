@@ -72,6 +72,36 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
+    /// Run a Python program on the capstone runtime (Part V), on your own crates.
+    ///
+    /// Builds the runtime (exercises/runtime, which uses your objects, allocator and collector
+    /// crates) and runs FILE on it. If your code still hits a todo!(), says which exercise to
+    /// finish. Exit 0 iff the program exited with 0 (and, with --compare, printed what CPython
+    /// 3.11 prints).
+    Run {
+        /// The Python program.
+        file: PathBuf,
+        /// Also run python3 (CPython 3.11) and print a unified diff of the two outputs
+        /// (stdout and stderr together; addresses written 0x…).
+        #[arg(long)]
+        compare: bool,
+        /// Stress mode: a generation-0 collection at every GC allocation. A program that prints no
+        /// GC counts must print the same; a difference means an object the runtime did not count.
+        #[arg(long)]
+        stress: bool,
+        /// Print your allocator's sys._debugmallocstats() report at exit.
+        #[arg(long)]
+        stats: bool,
+        /// Run on the solutions' crates instead of yours (for maintainers).
+        #[arg(long)]
+        solutions: bool,
+        /// Build the runtime optimised: slower to build, much faster on big programs.
+        #[arg(long)]
+        release: bool,
+        /// Wall-clock limit for each run, in seconds.
+        #[arg(long, default_value_t = 120.0, value_name = "SECONDS")]
+        timeout: f64,
+    },
     /// Show the next hint for an exercise (one more each time you ask).
     Hint {
         /// Exercise id.
@@ -105,6 +135,10 @@ enum Command {
         /// With --gradescope: when Gradescope would show the results to the student.
         #[arg(long, value_enum, default_value_t = grade::Visibility::Visible, requires = "gradescope")]
         visibility: grade::Visibility,
+        /// Run students' code without the sandbox (bubblewrap): only for submissions you trust,
+        /// or inside a throwaway container that holds nothing else.
+        #[arg(long)]
+        no_sandbox: bool,
         #[command(flatten)]
         limits: LimitArgs,
     },
@@ -132,6 +166,10 @@ enum Command {
         /// When Gradescope shows the results to the student.
         #[arg(long, value_enum, default_value_t = grade::Visibility::Visible)]
         visibility: grade::Visibility,
+        /// Run students' code without the sandbox (bubblewrap): only for submissions you trust,
+        /// or inside a throwaway container that holds nothing else.
+        #[arg(long)]
+        no_sandbox: bool,
         #[command(flatten)]
         limits: LimitArgs,
     },
@@ -200,10 +238,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         results,
         build_timeout,
         visibility,
+        no_sandbox,
         limits,
     } = &cli.command
     {
-        let opts = grade_options(limits, *build_timeout, None, false, Some(*visibility));
+        let mut opts = grade_options(limits, *build_timeout, None, false, Some(*visibility));
+        opts.sandbox = !no_sandbox;
         grade::autograde(cli.course.as_deref(), submission, results, &opts)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -219,6 +259,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             | Command::Check { .. }
             | Command::Watch { .. }
             | Command::Hint { .. }
+            | Command::Run { .. }
             | Command::Edition { .. }
     ) {
         course.manifest.ensure_valid(&course.root)?;
@@ -237,6 +278,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             watch::watch(&course, id.as_deref(), limits.limits(), poll)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Run {
+            file,
+            compare,
+            stress,
+            stats,
+            solutions,
+            release,
+            timeout,
+        } => {
+            let opts = grader::pyrun::RunOptions {
+                solutions,
+                compare,
+                stress,
+                stats,
+                release,
+                timeout: Duration::from_secs_f64(timeout.max(0.1)),
+            };
+            Ok(exit(grader::pyrun::run(&course, &file, opts)?))
+        }
         Command::Hint { id } => {
             print!("{}", student::hint(&course, &id)?);
             Ok(ExitCode::SUCCESS)
@@ -249,10 +309,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             no_cache,
             gradescope,
             visibility,
+            no_sandbox,
             limits,
         } => {
             let preview = gradescope.then_some(visibility);
-            let opts = grade_options(&limits, build_timeout, jobs, no_cache, preview);
+            let mut opts = grade_options(&limits, build_timeout, jobs, no_cache, preview);
+            opts.sandbox = !no_sandbox;
             let book = grade::grade(&course, &submissions, &out, &opts)?;
             print!("{}", grade::summary_table(&book));
             Ok(ExitCode::SUCCESS)
@@ -331,5 +393,6 @@ fn grade_options(
         no_cache,
         gradescope: gradescope.is_some(),
         visibility: gradescope.unwrap_or_default(),
+        sandbox: true,
     }
 }

@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -71,6 +71,16 @@ fn test_command(binary: &TestBinary) -> Command {
     cmd
 }
 
+/// Starts test processes some other way than directly: the grader starts every test inside its
+/// sandbox (see `grade::jail`), which only this trait lets the runner know about.
+pub trait Launcher: Sync {
+    /// The command that really starts `test` (the test binary with its arguments, environment and
+    /// folder), run by worker `slot` (each worker runs one test at a time).
+    fn launch(&self, test: Command, slot: usize) -> Command;
+    /// The test's own exit status, told from the status of the command `launch` returned.
+    fn exit_status(&self, status: ExitStatus) -> ExitStatus;
+}
+
 /// A built test binary and the crate folder it runs in.
 #[derive(Debug, Clone)]
 pub struct TestBinary {
@@ -100,10 +110,20 @@ pub fn list_tests(binary: &TestBinary) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Run one test, alone, in its own process group, under `limits`.
-pub fn run_test(binary: &TestBinary, name: &str, limits: Limits) -> TestRun {
+/// Run one test, alone, in its own process group, under `limits`; started by `launcher` (with
+/// the worker's slot) if there is one.
+pub fn run_test(
+    binary: &TestBinary,
+    name: &str,
+    limits: Limits,
+    launcher: Option<(&dyn Launcher, usize)>,
+) -> TestRun {
     let mut cmd = test_command(binary);
-    cmd.args([name, "--exact", "--test-threads=1"])
+    cmd.args([name, "--exact", "--test-threads=1"]);
+    if let Some((launcher, slot)) = launcher {
+        cmd = launcher.launch(cmd, slot);
+    }
+    cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let memory = limits.memory_mb;
@@ -140,7 +160,7 @@ pub fn run_test(binary: &TestBinary, name: &str, limits: Limits) -> TestRun {
     let out_reader = capped_reader(child.stdout.take(), limits.output_bytes);
     let err_reader = capped_reader(child.stderr.take(), limits.output_bytes);
     let status = match child.wait_timeout(limits.timeout) {
-        Ok(Some(status)) => Some(status),
+        Ok(Some(status)) => Some(launcher.map_or(status, |(l, _)| l.exit_status(status))),
         Ok(None) | Err(_) => {
             kill_group(&mut child);
             None
@@ -287,15 +307,28 @@ pub fn run_many(
     jobs: usize,
     on_done: &(dyn Fn(&TestRun) + Sync),
 ) -> Vec<TestRun> {
+    run_many_with(binary, names, limits, jobs, on_done, None)
+}
+
+/// [`run_many`], each test started by `launcher` if there is one.
+pub fn run_many_with(
+    binary: &TestBinary,
+    names: &[String],
+    limits: Limits,
+    jobs: usize,
+    on_done: &(dyn Fn(&TestRun) + Sync),
+    launcher: Option<&dyn Launcher>,
+) -> Vec<TestRun> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<TestRun>>> = Mutex::new(vec![None; names.len()]);
     std::thread::scope(|s| {
-        for _ in 0..jobs.max(1).min(names.len().max(1)) {
-            s.spawn(|| {
+        for slot in 0..jobs.max(1).min(names.len().max(1)) {
+            let (next, results) = (&next, &results);
+            s.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(name) = names.get(i) else { break };
-                    let r = run_test(binary, name, limits);
+                    let r = run_test(binary, name, limits, launcher.map(|l| (l, slot)));
                     on_done(&r);
                     results.lock().expect("results lock")[i] = Some(r);
                 }

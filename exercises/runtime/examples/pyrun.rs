@@ -20,6 +20,7 @@ fn main() {
     let options = runtime::Options {
         stress: args.iter().any(|a| a == "--stress"),
         stats: args.iter().any(|a| a == "--stats"),
+        ..Default::default()
     };
     let out = runtime::run_source(&source, path, &options);
     let mut stdout = std::io::stdout();

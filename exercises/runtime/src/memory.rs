@@ -10,11 +10,12 @@
 
 // The stub's functions do not use their arguments or these imports yet: your code will. Delete
 // the `allow`s below once they do.
-#![allow(unused_variables, unused_imports, dead_code)]
+#![allow(unused_variables, unused_imports, dead_code, clippy::ptr_arg)]
 
 mod given;
 
-pub use given::{container_grew, getsizeof, items_size, object_address, object_size};
+// The given helpers (sizes, addresses, blocks, orders): read `memory/given.rs`.
+pub use given::*;
 
 use collector::cycles::{GcHeap, ObjId};
 use collector::finalize::Finalizer;
@@ -33,8 +34,8 @@ pub const TRASH_UNWIND_LEVEL: usize = 50;
 pub fn new_object(h: &mut GcHeap, body: Payload) -> ObjId {
     // TODO: size it (`object_size`), take a block from the state's allocator, make the heap
     // object (`h.new_object`), give a list its item array (`container_grew`), and for a GC type:
-    // a `Finalizer::Host` if its class has `__del__`, `h.gc_link()`, `h.track(op)`, and a
-    // generation-0 collection in stress mode.
+    // a `Finalizer::Host` if its class has `__del__`, `h.gc_link()`, `h.track(op)` (but not for
+    // a dict: it starts untracked), and a generation-0 collection in stress mode.
     todo!("new_object: PyObject_GC_New (see the book, Part V)")
 }
 // ANCHOR_END: new_object
@@ -53,8 +54,10 @@ pub fn dealloc(h: &mut GcHeap, op: ObjId) {
 /// in its type's order, its blocks back to the allocator, its slot freed.
 fn dealloc_one(h: &mut GcHeap, op: ObjId) {
     // TODO: an instance runs its finalizer first (track it again meanwhile, as subtype_dealloc
-    // does; stop if it resurrected). Then take its references (`take_references`), free its
-    // blocks, `h.free_object(op)`, and only then drop the references.
+    // does; stop if it resurrected), then clears the weak references to it
+    // (`h.clear_weakrefs`); a weak reference leaves its referent's list (`h.clear_weakref`).
+    // Then drop the references it holds (`take_references`, in that order), free its blocks
+    // (`items_block`, `block`) and end with `h.free_object(op)`.
     todo!("dealloc_one: one object's tp_dealloc")
 }
 // ANCHOR_END: dealloc

@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 
 use super::engine::{Grader, lock_work_dir};
 use super::gradescope::{self, Results};
-use super::{Gradebook, Options, report, submission};
+use super::{Gradebook, Options, jail, report, submission};
 use crate::course::Course;
 
 /// Grade `submission` with the course at `course_dir` (see [`Course::open`]) and write
@@ -63,6 +63,7 @@ fn grade_upload(course_dir: Option<&Path>, submission: &Path, opts: &Options) ->
          course's root) or pass --course DIR",
     )?;
     course.manifest.ensure_valid(&course.root)?;
+    let jail = jail::probe_if(&course, opts.sandbox)?;
     let work = course.work_dir();
     let _lock = lock_work_dir(&work)?;
     let pristine = course.root.join("exercises");
@@ -71,8 +72,9 @@ fn grade_upload(course_dir: Option<&Path>, submission: &Path, opts: &Options) ->
         eprintln!("note: {note}");
     }
     let log = |msg: String| eprintln!("{msg}");
-    let grader = Grader::prepare(&course, &log)?;
+    let grader = Grader::prepare(&course, jail, &log)?;
     let graded = grader.grade("submission", found, opts, &log);
+    grader.check_intact()?;
     let book = Gradebook {
         course: course.manifest.course.title.clone(),
         students: vec![graded.result],

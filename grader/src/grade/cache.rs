@@ -2,10 +2,11 @@
 //! with a hash of everything that decided it, and reused while that hash is the same.
 //!
 //! The hash covers the student's side (the exact files the grader accepted from them, and the
-//! notes it made while collecting them) and the grader's side (the pristine `exercises/` tree
-//! with its tests, snapshots and `course.toml`, the course's `Cargo.toml`/`Cargo.lock` that the
-//! sandbox builds with, the limits, the compiler's version and the grader binary itself). Change
-//! any of them and the student is graded again. A cache file that cannot be read is ignored.
+//! notes it made while collecting them) and the grader's side (the pristine exercise crates with
+//! their tests and snapshots, `course.toml`, the course's `Cargo.toml`/`Cargo.lock` that the
+//! sandbox builds with, the limits, whether the sandbox is on, the compiler's version and the
+//! grader binary itself). Change any of them and the student is graded again. A cache file that
+//! cannot be read is ignored.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,9 +14,9 @@ use std::time::UNIX_EPOCH;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
-use walkdir::WalkDir;
 
 use super::report::safe_file_name;
+use super::sandbox::course_files;
 use super::submission::Found;
 use super::{Options, StudentResult};
 use crate::course::Course;
@@ -127,29 +128,11 @@ fn inputs_hash(course: &Course, opts: &Options) -> Result<u64> {
         .field(&limits.memory_mb.to_le_bytes())
         .field(&(limits.output_bytes as u64).to_le_bytes())
         .field(&opts.build_timeout.as_nanos().to_le_bytes());
-    for name in ["Cargo.toml", "Cargo.lock"] {
-        let bytes = std::fs::read(course.root.join(name)).unwrap_or_default();
-        h.field(name.as_bytes()).field(&bytes);
-    }
-    let exercises = course.root.join("exercises");
-    // The same leftovers the sandbox leaves out (see sandbox::copy_crate): they change nothing.
-    let wanted = |e: &walkdir::DirEntry| {
-        let name = e.file_name().to_string_lossy();
-        !(name == "target" || name == "proptest-regressions" || name.ends_with(".snap.new"))
-    };
-    for entry in WalkDir::new(&exercises)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(wanted)
-    {
-        let entry = entry.with_context(|| format!("cannot read {}", exercises.display()))?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(&exercises)?;
-        let bytes = std::fs::read(entry.path())
-            .with_context(|| format!("cannot read {}", entry.path().display()))?;
-        h.field(rel.to_string_lossy().as_bytes()).field(&bytes);
+    // Code that may read the environment or the network passes there and fails in the sandbox.
+    h.field(&[u8::from(opts.sandbox)]);
+    // Exactly the files every student is graded from.
+    for (rel, bytes) in course_files(&course.root, &course.manifest.crates())? {
+        h.field(rel.as_bytes()).field(&bytes);
     }
     Ok(h.finish())
 }

@@ -7,14 +7,15 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use super::isolate::build_isolating;
+use super::jail::Jail;
 use super::sandbox::Sandbox;
 use super::submission::Found;
 use super::{Options, StudentResult};
-use crate::cargo::{Listed, build_and_list, first_lines};
+use crate::cargo::{Listed, fetch, first_lines, list_built};
 use crate::course::Course;
 use crate::manifest::Exercise;
 use crate::results::{ExerciseResult, Status, tests_of};
-use crate::runner::{TestBinary, run_many};
+use crate::runner::{Launcher, TestBinary, run_many_with};
 
 /// Progress messages ("alice: building collector"), for a progress bar or a log.
 pub type Progress<'a> = &'a dyn Fn(String);
@@ -27,19 +28,30 @@ pub struct Grader<'c> {
 }
 
 impl<'c> Grader<'c> {
-    /// Build the pristine exercise crates (the first run also builds their dependencies into the
-    /// warm target dir) and list their tests. Fails if the course itself is broken: then no
-    /// student could be graded fairly. The caller holds the [`lock_work_dir`] lock.
-    pub fn prepare(course: &'c Course, progress: Progress) -> Result<Grader<'c>> {
+    /// Read the pristine course (what every student is graded from), build its exercise crates
+    /// (the first run also builds their dependencies into the warm target dir) and list their
+    /// tests. Builds and tests of student code run in `jail` (`None`: `--no-sandbox`). Fails if
+    /// the course itself is broken: then no student could be graded fairly. The caller holds the
+    /// [`lock_work_dir`] lock.
+    pub fn prepare(
+        course: &'c Course,
+        jail: Option<Jail>,
+        progress: Progress,
+    ) -> Result<Grader<'c>> {
         let work = course.work_dir();
-        let sandbox = Sandbox::new(course, work.join("sandbox"), work.join("target"))?;
+        let jailed = jail.is_some();
+        let sandbox = Sandbox::new(course, work.join("sandbox"), work.join("target"), jail)?;
         sandbox.reset(&BTreeMap::new())?;
+        if jailed {
+            // Builds in the jail have no network: download what they need now.
+            fetch(&sandbox.dir)?;
+        }
         let mut all_tests: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut problems = Vec::new();
         for krate in course.manifest.crates() {
             progress(format!("building the pristine `{krate}` to list its tests"));
             let crate_dir = sandbox.crate_dir(&krate);
-            match build_and_list(&sandbox.dir, &krate, Some(&sandbox.target), crate_dir)? {
+            match list_built(sandbox.build(&krate, None)?, crate_dir)? {
                 Listed::Ready(_, names) => {
                     problems.extend(course.manifest.check_tests(&krate, &names));
                     all_tests.insert(krate, names);
@@ -65,6 +77,11 @@ impl<'c> Grader<'c> {
             sandbox,
             all_tests,
         })
+    }
+
+    /// Fails if the course on disk changed since [`Grader::prepare`] read it.
+    pub fn check_intact(&self) -> Result<()> {
+        self.sandbox.check_intact()
     }
 
     /// Grade one student's files. Never fails: a failure of the grader's own machinery (disk
@@ -193,7 +210,9 @@ fn grade_one(
             .flat_map(|ex| tests_of(ex, &all_tests[&krate]))
             .collect();
         progress(format!("{id}: running {} tests of {krate}", names.len()));
-        let mut runs = run_many(&binary, &names, opts.limits, opts.jobs, &|_| {});
+        let launcher = sandbox.launcher();
+        let launcher = launcher.as_ref().map(|l| l as &dyn Launcher);
+        let mut runs = run_many_with(&binary, &names, opts.limits, opts.jobs, &|_| {}, launcher);
         for r in &mut runs {
             r.message = student_paths(&r.message, &krate);
         }

@@ -8,16 +8,11 @@ use anyhow::Result;
 
 use super::Options;
 use super::sandbox::Sandbox;
-use crate::cargo::{Build, build_tests_within};
+use crate::cargo::Build;
 use crate::manifest::Exercise;
 
 fn build(opts: &Options, sandbox: &Sandbox, krate: &str) -> Result<Build> {
-    build_tests_within(
-        &sandbox.dir,
-        krate,
-        Some(&sandbox.target),
-        Some(opts.build_timeout),
-    )
+    sandbox.build(krate, Some(opts.build_timeout))
 }
 
 /// Exercises lost to compile errors, each with the compiler's errors.

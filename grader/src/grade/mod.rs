@@ -15,6 +15,7 @@ mod engine;
 mod forbidden;
 mod gradescope;
 mod isolate;
+mod jail;
 mod report;
 mod sandbox;
 mod submission;
@@ -64,6 +65,8 @@ pub struct Options {
     pub gradescope: bool,
     /// When Gradescope shows the results (`gradescope`, `grade --gradescope`).
     pub visibility: Visibility,
+    /// Build and run students' code in the sandbox (`jail.rs`); false only under `--no-sandbox`.
+    pub sandbox: bool,
 }
 
 /// Grade every submission in `submissions`, write the reports into `out`, return the gradebook.
@@ -82,6 +85,7 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
     }
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    let mut jail = jail::probe_if(course, opts.sandbox)?;
     let work = course.work_dir();
     let _lock = lock_work_dir(&work)?;
     let cache = Cache::new(course, opts, out)?;
@@ -117,12 +121,12 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
                      dependencies)…"
                 );
             });
-            grader = Some(Grader::prepare(course, &progress)?);
+            grader = Some(Grader::prepare(course, jail.take(), &progress)?);
         }
-        let graded = grader
-            .as_ref()
-            .expect("prepared above")
-            .grade(&sub.id, found, opts, &progress);
+        let prepared = grader.as_ref().expect("prepared above");
+        let graded = prepared.grade(&sub.id, found, opts, &progress);
+        // Before this result is kept: the next student must not be graded on changed tests.
+        prepared.check_intact()?;
         // A timeout may come from a busy machine rather than the code: grade it again next time.
         let timed_out = graded
             .result

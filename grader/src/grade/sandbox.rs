@@ -1,13 +1,26 @@
 //! The sandbox: a fresh workspace made of the pristine exercise crates (their Cargo.toml, tests and
-//! snapshots, never the student's) with ONLY the student's `src/**/*.rs` laid over them.
+//! snapshots, never the student's) with ONLY the student's `src/**/*.rs` laid over them, built and
+//! tested inside the jail (see `jail.rs`) unless grading runs with `--no-sandbox`.
+//!
+//! The pristine files are read once, when grading starts, and every student's workspace is laid
+//! down from that copy in memory; after each student the course on disk is compared with it, so
+//! a change (student code under `--no-sandbox`, or an edit during the run) stops the run instead
+//! of grading anyone on changed tests.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use walkdir::WalkDir;
 
+use super::jail::{Jail, JailedTests};
+use crate::cargo::{Build, Wrap, build_tests_within};
 use crate::course::Course;
+
+/// Course files by path relative to the course root (`exercises/arith/tests/…`).
+pub type CourseFiles = BTreeMap<String, Vec<u8>>;
 
 pub struct Sandbox {
     /// The sandbox workspace root (holds Cargo.toml, Cargo.lock and one folder per crate).
@@ -16,19 +29,31 @@ pub struct Sandbox {
     pub target: PathBuf,
     crates: Vec<String>,
     course_root: PathBuf,
+    /// The course as it was when grading started: what every student is graded from.
+    pristine: CourseFiles,
     manifest_text: String,
+    /// Where builds and tests run; `None` under `--no-sandbox`.
+    jail: Option<Jail>,
 }
 
 impl Sandbox {
-    pub fn new(course: &Course, dir: PathBuf, target: PathBuf) -> Result<Sandbox> {
+    pub fn new(
+        course: &Course,
+        dir: PathBuf,
+        target: PathBuf,
+        jail: Option<Jail>,
+    ) -> Result<Sandbox> {
         let crates = course.manifest.crates();
-        let manifest_text = workspace_manifest(&course.root, &crates)?;
+        let pristine = course_files(&course.root, &crates)?;
+        let manifest_text = workspace_manifest(&pristine, &crates)?;
         Ok(Sandbox {
             dir,
             target,
             crates,
             course_root: course.root.clone(),
+            pristine,
             manifest_text,
+            jail,
         })
     }
 
@@ -40,35 +65,92 @@ impl Sandbox {
         }
         std::fs::create_dir_all(&self.dir)?;
         std::fs::write(self.dir.join("Cargo.toml"), &self.manifest_text)?;
-        let lock = self.course_root.join("Cargo.lock");
-        if lock.is_file() {
-            std::fs::copy(&lock, self.dir.join("Cargo.lock"))?;
+        if let Some(lock) = self.pristine.get("Cargo.lock") {
+            std::fs::write(self.dir.join("Cargo.lock"), lock)?;
         }
-        for krate in &self.crates {
-            copy_crate(
-                &self.course_root.join("exercises").join(krate),
-                &self.dir.join(krate),
-            )?;
+        for (rel, bytes) in &self.pristine {
+            if let Some(inside) = rel.strip_prefix("exercises/")
+                && let Some((krate, rel)) = inside.split_once('/')
+                && self.crates.iter().any(|c| c == krate)
+            {
+                self.write(krate, rel, bytes)?;
+            }
         }
         for (krate, files) in overlay {
             for (rel, bytes) in files {
                 self.write(krate, rel, bytes)?;
             }
         }
-        Ok(())
+        self.forget_builds()
     }
 
     /// Put back the pristine version of `rel` (relative to the crate), or delete it if the
     /// course has no such file (a student's extra module).
     pub fn restore(&self, krate: &str, rel: &str) -> Result<()> {
-        let pristine = self.course_root.join("exercises").join(krate).join(rel);
         let dest = self.dir.join(krate).join(rel);
-        if pristine.is_file() {
-            std::fs::copy(&pristine, &dest)?;
-        } else if dest.is_file() {
-            std::fs::remove_file(&dest)?;
+        match self.pristine.get(&format!("exercises/{krate}/{rel}")) {
+            Some(bytes) => std::fs::write(&dest, bytes)?,
+            None if dest.is_file() => std::fs::remove_file(&dest)?,
+            None => {}
         }
         Ok(())
+    }
+
+    /// Build `krate`'s test binary, in the jail if there is one.
+    pub fn build(&self, krate: &str, timeout: Option<Duration>) -> Result<Build> {
+        let jailed = (self.jail.as_ref())
+            .map(|jail| move |cmd: Command| jail.build(cmd, &self.dir, &self.target));
+        let wrap = jailed.as_ref().map(|w| w as Wrap);
+        let built = build_tests_within(&self.dir, krate, Some(&self.target), timeout, wrap);
+        if self.jail.is_some() {
+            // Not a compile error (those are an Ok): cargo itself failed, perhaps for the sandbox.
+            return built.with_context(|| {
+                format!(
+                    "`{krate}` could not be built in the sandbox; if `cargo test -p {krate} \
+                     --no-run` builds it in the course, grade with --no-sandbox (and report this)"
+                )
+            });
+        }
+        built
+    }
+
+    /// How this workspace's tests are started: in the jail, or directly under `--no-sandbox`.
+    pub fn launcher(&self) -> Option<JailedTests<'_>> {
+        self.jail.as_ref().map(|jail| JailedTests {
+            jail,
+            workspace: &self.dir,
+        })
+    }
+
+    /// Fails, naming what changed, if the course on disk is no longer the one grading started
+    /// from: no student may be graded on changed tests.
+    pub fn check_intact(&self) -> Result<()> {
+        let now = course_files(&self.course_root, &self.crates)?;
+        let mut changed: Vec<String> = Vec::new();
+        for (rel, bytes) in &self.pristine {
+            match now.get(rel) {
+                Some(b) if b == bytes => {}
+                Some(_) => changed.push(format!("{rel} was modified")),
+                None => changed.push(format!("{rel} was deleted")),
+            }
+        }
+        changed.extend(
+            now.keys()
+                .filter(|rel| !self.pristine.contains_key(*rel))
+                .map(|rel| format!("{rel} was added")),
+        );
+        if changed.is_empty() {
+            return Ok(());
+        }
+        bail!(
+            "the course changed while grading, so grading stopped rather than grade anyone on \
+             changed tests:\n  {}\nEither student code changed it (was grading run with \
+             --no-sandbox?) or someone edited the course meanwhile. Run `git status` in {} to see \
+             the change, restore the course, and run `cargo course grade …` again (students \
+             graded before are reused).",
+            changed.join("\n  "),
+            self.course_root.display()
+        )
     }
 
     fn write(&self, krate: &str, rel: &str, bytes: &[u8]) -> Result<()> {
@@ -83,38 +165,83 @@ impl Sandbox {
     pub fn crate_dir(&self, krate: &str) -> PathBuf {
         self.dir.join(krate)
     }
+
+    /// Delete what earlier builds left of the course's own crates (libraries, test binaries,
+    /// incremental caches), so nothing compiled from another student's code is on disk while
+    /// this student's code is compiled or run. Dependencies stay warm.
+    fn forget_builds(&self) -> Result<()> {
+        let mut prefixes = vec!["chapters-".to_string()];
+        for krate in &self.crates {
+            let lib = krate.replace('-', "_");
+            prefixes.extend([format!("{krate}-"), format!("{lib}-"), format!("lib{lib}-")]);
+        }
+        for sub in ["deps", "incremental", ".fingerprint"] {
+            let Ok(entries) = std::fs::read_dir(self.target.join("debug").join(sub)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if !prefixes.iter().any(|p| name.starts_with(p.as_str())) {
+                    continue;
+                }
+                let path = entry.path();
+                let gone = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+                gone.with_context(|| format!("cannot delete {}", path.display()))?;
+            }
+        }
+        Ok(())
+    }
 }
 
-/// Copy an exercise crate, leaving out build output and stray snapshot/proptest files.
-fn copy_crate(from: &Path, to: &Path) -> Result<()> {
+/// The course files a student is graded from: the course's `Cargo.toml` and `Cargo.lock`,
+/// `exercises/course.toml`, and every file of the exercise crates but build output and stray
+/// snapshot/proptest files. Symlinks are not followed (the exercises have none).
+pub fn course_files(root: &Path, crates: &[String]) -> Result<CourseFiles> {
+    let mut files = CourseFiles::new();
+    for name in ["Cargo.toml", "Cargo.lock", "exercises/course.toml"] {
+        let path = root.join(name);
+        if path.is_file() {
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            files.insert(name.to_string(), bytes);
+        }
+    }
     let wanted = |e: &walkdir::DirEntry| {
         let name = e.file_name().to_string_lossy();
         !(name == "target" || name == "proptest-regressions" || name.ends_with(".snap.new"))
     };
-    for entry in WalkDir::new(from)
-        .follow_links(false)
-        .into_iter()
-        .filter_entry(wanted)
-    {
-        let entry = entry?;
-        let rel = entry.path().strip_prefix(from)?;
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest)?;
-        } else if entry.file_type().is_file() {
-            std::fs::copy(entry.path(), &dest)
-                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+    for krate in crates {
+        let from = root.join("exercises").join(krate);
+        for entry in WalkDir::new(&from)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(wanted)
+        {
+            let entry = entry.with_context(|| format!("cannot read {}", from.display()))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(root)?;
+            let bytes = std::fs::read(entry.path())
+                .with_context(|| format!("cannot read {}", entry.path().display()))?;
+            files.insert(rel.to_string_lossy().replace('\\', "/"), bytes);
         }
     }
-    Ok(())
+    Ok(files)
 }
 
 /// A workspace manifest for the sandbox: the course's shared settings (package defaults,
 /// dependency versions, profiles, lints) with the exercise crates as members.
-fn workspace_manifest(course_root: &Path, crates: &[String]) -> Result<String> {
-    let text = std::fs::read_to_string(course_root.join("Cargo.toml"))
+fn workspace_manifest(pristine: &CourseFiles, crates: &[String]) -> Result<String> {
+    let bytes = pristine
+        .get("Cargo.toml")
         .context("cannot read the course's Cargo.toml")?;
-    let root: toml::Table = toml::from_str(&text).context("the course's Cargo.toml is invalid")?;
+    let root: toml::Table = toml::from_str(&String::from_utf8_lossy(bytes))
+        .context("the course's Cargo.toml is invalid")?;
     let mut workspace = toml::Table::new();
     workspace.insert("resolver".into(), "3".into());
     workspace.insert(

@@ -285,11 +285,19 @@ fn check_test_module(p: &mut Problems, at: &str, crate_dir: &Path, krate: &str, 
     }
 }
 
-/// Does a test module's source hold a test? A textual check: cheap, and enough to catch an empty
-/// or forgotten module (`check_tests` then checks the real list, after a build).
+/// Does a test module's source hold a test, in its file or in the files of its folder (its
+/// submodules, `ch14_runtime/glue.rs`)? A textual check: cheap, and enough to catch an empty or
+/// forgotten module (`check_tests` then checks the real list, after a build).
 fn has_tests(module: &Path) -> bool {
-    let body = std::fs::read_to_string(module).unwrap_or_default();
-    body.contains("#[test]") || body.contains("proptest!")
+    let holds = |p: &Path| {
+        let body = std::fs::read_to_string(p).unwrap_or_default();
+        body.contains("#[test]") || body.contains("proptest!")
+    };
+    holds(module)
+        || walkdir::WalkDir::new(module.with_extension(""))
+            .into_iter()
+            .flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "rs") && holds(e.path()))
 }
 
 #[cfg(test)]

@@ -32,9 +32,10 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// Copy a folder tree (files only, no symlinks).
+/// Copy a folder tree as regular files: a symlink (the solutions link to the exercises' given
+/// files and folders) is copied as what it points to, as a student's submission would hold it.
 pub fn copy_tree(from: &Path, to: &Path) {
-    for entry in WalkDir::new(from) {
+    for entry in WalkDir::new(from).follow_links(true) {
         let entry = entry.unwrap();
         let dest = to.join(entry.path().strip_prefix(from).unwrap());
         if entry.file_type().is_dir() {

@@ -8,4 +8,5 @@ mod course;
 mod edition;
 mod grade;
 mod gradescope;
+mod sandbox;
 mod student;

@@ -10,10 +10,8 @@
 
 mod given;
 
-pub use given::{
-    adopt, container_grew, getsizeof, items_size, may_be_tracked, object_address, object_size,
-    slot_order,
-};
+// The given helpers (sizes, addresses, blocks, orders): read `memory/given.rs`.
+pub use given::*;
 
 use collector::cycles::{GcHeap, ObjId};
 use collector::finalize::Finalizer;
@@ -110,7 +108,10 @@ fn dealloc_one(h: &mut GcHeap, op: ObjId) {
     if matches!(ops::body(h, op), Payload::WeakRef { .. }) {
         h.clear_weakref(op);
     }
-    let held = take_references(h, op, true);
+    // The references first (list_dealloc decrefs its items, then frees its memory).
+    for r in take_references(h, op, true) {
+        h.decref(r);
+    }
     let (block, items) = {
         let o = h.payload::<PyObj>(op);
         (o.block, o.items_block)
@@ -124,9 +125,6 @@ fn dealloc_one(h: &mut GcHeap, op: ObjId) {
         alloc.free(block as *mut u8);
     }
     h.free_object(op);
-    for r in held {
-        h.decref(r);
-    }
 }
 // ANCHOR_END: dealloc
 
@@ -189,6 +187,11 @@ fn take_references(h: &mut GcHeap, op: ObjId, dealloc: bool) -> Vec<ObjId> {
         Payload::Super { class, this } if dealloc => out.extend([*class, *this]),
         Payload::Cell(c) => out.extend(c.take()),
         Payload::WeakRef { callback } => out.extend(callback.take()),
+        Payload::Traceback { locals, next } => {
+            // tb_dealloc: the next entry, then the frame (its variables in order).
+            out.extend(next.take());
+            out.extend(std::mem::take(locals));
+        }
         Payload::Property { fget } if dealloc => out.push(*fget),
         Payload::Module { dict, .. } if dealloc => out.push(*dict),
         Payload::SeqIter { seq, .. } if dealloc => out.push(*seq),
@@ -242,6 +245,10 @@ pub fn traverse(h: &GcHeap, op: ObjId, out: &mut Vec<ObjId>) {
         Payload::Super { class, this } => out.extend([*class, *this]),
         Payload::Cell(c) => out.extend(c),
         Payload::WeakRef { callback } => out.extend(callback),
+        Payload::Traceback { locals, next } => {
+            out.extend(next);
+            out.extend(locals);
+        }
         Payload::Property { fget } => out.push(*fget),
         Payload::Module { dict, .. } => out.push(*dict),
         Payload::SeqIter { seq, .. } => out.push(*seq),

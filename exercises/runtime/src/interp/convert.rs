@@ -117,7 +117,7 @@ pub fn construct(h: &mut GcHeap, name: &str, args: &[ObjId]) -> PyResult<ObjId> 
     }
 }
 
-fn dict_update(h: &mut GcHeap, d: ObjId, from: ObjId) -> PyResult<()> {
+pub fn dict_update(h: &mut GcHeap, d: ObjId, from: ObjId) -> PyResult<()> {
     if matches!(body(h, from), Payload::Dict(_)) {
         for (k, v) in ops::dict_items(h, from) {
             ops::dict_set(h, d, k, v)?;
@@ -399,100 +399,5 @@ pub fn builtin_sequence_function(
             Ok(state::new_int(h, c))
         }
         _ => unsupported(h, &format!("the built-in {name}()")),
-    }
-}
-
-/// The methods of dicts (args borrowed).
-pub fn dict_method(h: &mut GcHeap, d: ObjId, name: &str, args: &[ObjId]) -> PyResult<ObjId> {
-    match name {
-        "get" => match ops::dict_get(h, d, args[0])? {
-            Some(v) => {
-                h.incref(v);
-                Ok(v)
-            }
-            None => match args.get(1) {
-                Some(&v) => {
-                    h.incref(v);
-                    Ok(v)
-                }
-                None => Ok(state::none(h)),
-            },
-        },
-        "setdefault" => {
-            if ops::dict_get(h, d, args[0])?.is_none() {
-                let v = match args.get(1) {
-                    Some(&v) => {
-                        h.incref(v);
-                        v
-                    }
-                    None => state::none(h),
-                };
-                ops::dict_set(h, d, args[0], v)?;
-                h.decref(v);
-            }
-            let v = ops::dict_get(h, d, args[0])?.expect("just set");
-            h.incref(v);
-            Ok(v)
-        }
-        "pop" => {
-            let k = ops::hash_key(h, args[0])?;
-            match ops::dict_pop(h, d, &k) {
-                Some(v) => Ok(v),
-                None => match args.get(1) {
-                    Some(&v) => {
-                        h.incref(v);
-                        Ok(v)
-                    }
-                    None => Err(super::error::key_error(h, args[0])),
-                },
-            }
-        }
-        "keys" | "values" | "items" => {
-            let pairs = ops::dict_items(h, d);
-            let mut out = Vec::new();
-            for (k, v) in pairs {
-                h.incref(k);
-                h.incref(v);
-                out.push(match name {
-                    "keys" => {
-                        h.decref(v);
-                        k
-                    }
-                    "values" => {
-                        h.decref(k);
-                        v
-                    }
-                    _ => state::new_tuple(h, vec![k, v]),
-                });
-            }
-            Ok(state::new_list(h, out))
-        }
-        "update" => {
-            dict_update(h, d, args[0])?;
-            Ok(state::none(h))
-        }
-        "clear" => {
-            // dict_clear: the keys table goes back to the shared empty one.
-            let entries = match ops::body_mut(h, d) {
-                Payload::Dict(dict) => {
-                    dict.index.clear();
-                    dict.model.clear();
-                    std::mem::take(&mut dict.entries)
-                }
-                _ => Vec::new(),
-            };
-            crate::memory::container_grew(h, d);
-            for (k, v) in entries.into_iter().flatten() {
-                h.decref(k);
-                h.decref(v);
-            }
-            Ok(state::none(h))
-        }
-        "copy" => {
-            let c = state::new_dict(h);
-            dict_update(h, c, d)?;
-            Ok(c)
-        }
-        _ => unsupported(h, &format!("dict.{name}")),
     }
 }

@@ -9,8 +9,7 @@ use rustpython_parser::ast::{self, Expr, Ranged, Stmt};
 use super::code::Code;
 use super::error::{Flow, PyErr, PyResult, fail, unsupported};
 use super::expr::eval;
-use super::object::Payload;
-use super::ops::{self, body};
+use super::ops;
 use super::state::{self, State};
 
 /// One activation: a module, a class body or a function call.
@@ -60,14 +59,14 @@ impl Frame {
         }
     }
 
-    fn cell(&self, name: &str) -> Option<ObjId> {
+    pub(super) fn cell(&self, name: &str) -> Option<ObjId> {
         self.cells
             .iter()
             .find(|(n, _)| &**n == name)
             .map(|(_, c)| *c)
     }
 
-    fn is_global(&self, name: &str) -> bool {
+    pub(super) fn is_global(&self, name: &str) -> bool {
         self.code.as_ref().is_some_and(|c| c.globals.contains(name))
     }
 }
@@ -211,7 +210,7 @@ fn exec(h: &mut GcHeap, f: &mut Frame, s: &Stmt) -> PyResult<Flow> {
         }
         Stmt::Delete(d) => {
             for t in &d.targets {
-                delete(h, f, t)?;
+                super::names::delete(h, f, t)?;
             }
         }
         Stmt::Global(_) | Stmt::Nonlocal(_) => {}
@@ -310,7 +309,25 @@ pub fn assign(h: &mut GcHeap, f: &mut Frame, target: &Expr, value: ObjId) -> PyR
             r
         }
         Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
-            let items = super::builtins::collect(h, value)?;
+            let mut items = super::builtins::collect(h, value)?;
+            // `a, *rest, b = ...`: the starred target takes a list of what the others leave.
+            if let Some(star) = elts.iter().position(|e| matches!(e, Expr::Starred(_))) {
+                let after = elts.len() - star - 1;
+                if items.len() < elts.len() - 1 {
+                    let n = items.len();
+                    super::call::release(h, items);
+                    let msg = format!(
+                        "not enough values to unpack (expected at least {}, got {n})",
+                        elts.len() - 1
+                    );
+                    return fail(h, "ValueError", msg);
+                }
+                let tail = items.split_off(items.len() - after);
+                let middle = items.split_off(star);
+                let rest = state::new_list(h, middle);
+                items.push(rest);
+                items.extend(tail);
+            }
             if items.len() != elts.len() {
                 let n = items.len();
                 for i in items {
@@ -328,6 +345,10 @@ pub fn assign(h: &mut GcHeap, f: &mut Frame, target: &Expr, value: ObjId) -> PyR
             }
             let mut result = Ok(());
             for (t, &i) in elts.iter().zip(&items) {
+                let t = match t {
+                    Expr::Starred(s) => &*s.value,
+                    t => t,
+                };
                 if result.is_ok() {
                     result = assign(h, f, t, i);
                 }
@@ -341,144 +362,4 @@ pub fn assign(h: &mut GcHeap, f: &mut Frame, target: &Expr, value: ObjId) -> PyR
     }
 }
 
-/// `name = value` in frame `f` (value borrowed).
-pub fn store(h: &mut GcHeap, f: &mut Frame, name: &str, value: ObjId) -> PyResult<()> {
-    h.incref(value);
-    if let Some(cell) = f.cell(name) {
-        let old = match ops::body_mut(h, cell) {
-            Payload::Cell(c) => c.replace(value),
-            _ => None,
-        };
-        if let Some(old) = old {
-            h.decref(old);
-        }
-        return Ok(());
-    }
-    if f.is_global(name) || f.locals.is_none() {
-        let globals = f.globals;
-        ops::dict_set_str(h, globals, name, value);
-        h.decref(value);
-        return Ok(());
-    }
-    let locals = f.locals.as_mut().expect("checked above");
-    let old = match locals.iter_mut().find(|(n, _)| &**n == name) {
-        Some(slot) => Some(std::mem::replace(&mut slot.1, value)),
-        None => {
-            locals.push((Rc::from(name), value));
-            None
-        }
-    };
-    if let Some(old) = old {
-        h.decref(old);
-    }
-    Ok(())
-}
-
-/// Unbinds `name` if it is bound (the end of `except E as name`).
-pub fn forget(h: &mut GcHeap, f: &mut Frame, name: &str) {
-    if let Some(locals) = f.locals.as_mut() {
-        if let Some(i) = locals.iter().position(|(n, _)| &**n == name) {
-            let (_, v) = locals.remove(i);
-            h.decref(v);
-        }
-        return;
-    }
-    let key = super::object::HashKey::Str(Rc::from(name));
-    if let Some(v) = ops::dict_pop(h, f.globals, &key) {
-        h.decref(v);
-    }
-}
-
-/// Loads `name` (a new reference), or raises `NameError`.
-pub fn load(h: &mut GcHeap, f: &Frame, name: &str) -> PyResult<ObjId> {
-    if let Some(cell) = f.cell(name) {
-        if let Payload::Cell(Some(v)) = body(h, cell) {
-            let v = *v;
-            h.incref(v);
-            return Ok(v);
-        }
-        return fail(
-            h,
-            "NameError",
-            format!("free variable '{name}' referenced before assignment in enclosing scope"),
-        );
-    }
-    if !f.is_global(name)
-        && let Some(locals) = &f.locals
-    {
-        if let Some((_, v)) = locals.iter().find(|(n, _)| &**n == name) {
-            let v = *v;
-            h.incref(v);
-            return Ok(v);
-        }
-        if f.code.as_ref().is_some_and(|c| c.locals.contains(name)) {
-            return fail(
-                h,
-                "UnboundLocalError",
-                format!("local variable '{name}' referenced before assignment"),
-            );
-        }
-    }
-    if let Some(v) = ops::dict_get_str(h, f.globals, name) {
-        h.incref(v);
-        return Ok(v);
-    }
-    if let Some(&v) = state::st(h).builtins.get(name) {
-        h.incref(v);
-        return Ok(v);
-    }
-    fail(h, "NameError", format!("name '{name}' is not defined"))
-}
-
-fn delete(h: &mut GcHeap, f: &mut Frame, target: &Expr) -> PyResult<()> {
-    match target {
-        Expr::Name(n) => {
-            let name = n.id.as_str();
-            if let Some(cell) = f.cell(name) {
-                let old = match ops::body_mut(h, cell) {
-                    Payload::Cell(c) => c.take(),
-                    _ => None,
-                };
-                if let Some(old) = old {
-                    h.decref(old);
-                }
-                return Ok(());
-            }
-            if !f.is_global(name)
-                && let Some(locals) = f.locals.as_mut()
-            {
-                if let Some(i) = locals.iter().position(|(n, _)| &**n == name) {
-                    let (_, v) = locals.remove(i);
-                    h.decref(v);
-                    return Ok(());
-                }
-                return fail(h, "NameError", format!("name '{name}' is not defined"));
-            }
-            let key = super::object::HashKey::Str(Rc::from(name));
-            match ops::dict_pop(h, f.globals, &key) {
-                Some(v) => {
-                    h.decref(v);
-                    Ok(())
-                }
-                None => fail(h, "NameError", format!("name '{name}' is not defined")),
-            }
-        }
-        Expr::Attribute(a) => {
-            let obj = eval(h, f, &a.value)?;
-            let r = super::call::delattr(h, obj, a.attr.as_str());
-            h.decref(obj);
-            r
-        }
-        Expr::Subscript(s) => {
-            let obj = eval(h, f, &s.value)?;
-            let key = eval(h, f, &s.slice);
-            let key = key.inspect_err(|_| h.decref(obj))?;
-            let r = super::methods::delitem(h, obj, key);
-            h.decref(obj);
-            h.decref(key);
-            r
-        }
-        Expr::Tuple(t) => t.elts.iter().try_for_each(|e| delete(h, f, e)),
-        _ => unsupported(h, "this del target"),
-    }
-}
+pub use super::names::{forget, load, store};

@@ -6,7 +6,7 @@ use collector::cycles::{GcHeap, ObjId};
 
 use super::call::release;
 use super::error::{PyResult, fail};
-use super::object::{HashKey, Payload, SetObj};
+use super::object::{HashKey, Payload};
 use super::ops::{self, body, body_mut};
 use super::state;
 
@@ -136,14 +136,15 @@ pub fn find_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<Option<ObjI
     }
     // The class's attributes, bound to the instance when they are functions.
     let cls = ops::type_of(h, obj);
-    if !matches!(body(h, obj), Payload::Class(_)) {
-        if let Some(v) = ops::class_lookup(h, cls, name) {
-            return Ok(Some(bind(h, v, obj)?));
-        }
+    if !matches!(body(h, obj), Payload::Class(_))
+        && let Some(v) = ops::class_lookup(h, cls, name)
+    {
+        return Ok(Some(bind(h, v, obj)?));
     }
-    if name == "__dict__" {
-        if let Payload::Instance(i) = body(h, obj)
-            && !i.has_slots
+    if name == "__dict__"
+        && let Payload::Instance(i) = body(h, obj)
+        && !i.has_slots
+    {
         {
             // make_dict_from_instance_attributes: the values move into a new dict, which the
             // instance keeps.
@@ -372,194 +373,6 @@ pub fn del_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<()> {
     }
 }
 
-/// A new empty set.
-pub fn new_set(h: &mut GcHeap) -> ObjId {
-    crate::memory::new_object(h, Payload::Set(SetObj::default()))
-}
-
-/// `s.add(item)` (item borrowed).
-pub fn set_add(h: &mut GcHeap, set: ObjId, item: ObjId) -> PyResult<()> {
-    let k = ops::hash_key(h, item)?;
-    let Payload::Set(s) = body_mut(h, set) else {
-        panic!("set_add on a non-set")
-    };
-    if s.index.contains_key(&k) {
-        return Ok(());
-    }
-    s.model.add(ops::model_key(&k));
-    s.index.insert(k, s.items.len());
-    s.items.push(Some(item));
-    h.incref(item);
-    crate::memory::container_grew(h, set);
-    Ok(())
-}
-
-/// `l.append(item)` (item borrowed).
-pub fn list_append(h: &mut GcHeap, list: ObjId, item: ObjId) {
-    h.incref(item);
-    if let Payload::List(l) = body_mut(h, list) {
-        l.items.push(item);
-        l.model.append();
-    }
-    crate::memory::container_grew(h, list);
-}
-
-/// `key in container`.
-pub fn contains(h: &mut GcHeap, container: ObjId, key: ObjId) -> PyResult<bool> {
-    match body(h, container) {
-        Payload::Instance(_) => {
-            match super::call::call_dunder(h, container, "__contains__", vec![key])? {
-                Some(v) => {
-                    let t = ops::truthy(h, v);
-                    h.decref(v);
-                    t
-                }
-                None => fail(h, "TypeError", "argument of type is not iterable"),
-            }
-        }
-        Payload::Dict(_) => Ok(ops::dict_get(h, container, key)?.is_some()),
-        Payload::Set(_) => {
-            let k = ops::hash_key(h, key)?;
-            let Payload::Set(s) = body(h, container) else {
-                unreachable!()
-            };
-            Ok(s.index.contains_key(&k))
-        }
-        Payload::Str(s) => {
-            let s = s.clone();
-            let needle = super::text::str_of(h, key)?;
-            Ok(s.contains(&needle))
-        }
-        _ => {
-            let items = super::builtins::collect(h, container)?;
-            let mut found = false;
-            for &i in &items {
-                if !found && ops::eq(h, i, key)? {
-                    found = true;
-                }
-            }
-            release(h, items);
-            Ok(found)
-        }
-    }
-}
-
-/// `obj[key]`.
-pub fn getitem(h: &mut GcHeap, obj: ObjId, key: ObjId) -> PyResult<ObjId> {
-    super::seq::getitem(h, obj, key)
-}
-
-/// `obj[key] = value` (value borrowed).
-pub fn setitem(h: &mut GcHeap, obj: ObjId, key: ObjId, value: ObjId) -> PyResult<()> {
-    match body(h, obj) {
-        Payload::Instance(_) => {
-            match super::call::call_dunder(h, obj, "__setitem__", vec![key, value])? {
-                Some(v) => {
-                    h.decref(v);
-                    Ok(())
-                }
-                None => fail(h, "TypeError", "object does not support item assignment"),
-            }
-        }
-        Payload::Dict(_) => ops::dict_set(h, obj, key, value),
-        Payload::List(l) => {
-            let n = l.items.len() as i64;
-            let i = super::builtins::int_arg(h, key)?;
-            let i = if i < 0 { i + n } else { i };
-            if i < 0 || i >= n {
-                return fail(h, "IndexError", "list assignment index out of range");
-            }
-            h.incref(value);
-            let old = match body_mut(h, obj) {
-                Payload::List(l) => std::mem::replace(&mut l.items[i as usize], value),
-                _ => unreachable!(),
-            };
-            h.decref(old);
-            Ok(())
-        }
-        other => {
-            let t = other.type_name();
-            fail(
-                h,
-                "TypeError",
-                format!("'{t}' object does not support item assignment"),
-            )
-        }
-    }
-}
-
-/// `del obj[key]`.
-pub fn delitem(h: &mut GcHeap, obj: ObjId, key: ObjId) -> PyResult<()> {
-    match body(h, obj) {
-        Payload::Instance(_) => match super::call::call_dunder(h, obj, "__delitem__", vec![key])? {
-            Some(v) => {
-                h.decref(v);
-                Ok(())
-            }
-            None => fail(h, "TypeError", "object doesn't support item deletion"),
-        },
-        Payload::Dict(_) => {
-            let k = ops::hash_key(h, key)?;
-            match ops::dict_pop(h, obj, &k) {
-                Some(v) => {
-                    h.decref(v);
-                    Ok(())
-                }
-                None => Err(super::error::key_error(h, key)),
-            }
-        }
-        Payload::List(l) => {
-            let n = l.items.len() as i64;
-            if let Some(picked) = super::seq::slice_bounds(h, key, n as usize)? {
-                // list_ass_slice: the removed items are dropped last to first.
-                let removed = match body_mut(h, obj) {
-                    Payload::List(l) => {
-                        let mut removed = Vec::new();
-                        let mut sorted = picked;
-                        sorted.sort_unstable();
-                        for &at in sorted.iter().rev() {
-                            removed.push(l.items.remove(at));
-                        }
-                        removed.reverse();
-                        let len = l.items.len();
-                        l.model.resize(len);
-                        removed
-                    }
-                    _ => unreachable!(),
-                };
-                crate::memory::container_grew(h, obj);
-                for v in removed.into_iter().rev() {
-                    h.decref(v);
-                }
-                return Ok(());
-            }
-            let i = super::builtins::int_arg(h, key)?;
-            let i = if i < 0 { i + n } else { i };
-            if i < 0 || i >= n {
-                return fail(h, "IndexError", "list assignment index out of range");
-            }
-            let old = match body_mut(h, obj) {
-                Payload::List(l) => {
-                    l.model.pop();
-                    l.items.remove(i as usize)
-                }
-                _ => unreachable!(),
-            };
-            crate::memory::container_grew(h, obj);
-            h.decref(old);
-            Ok(())
-        }
-        other => {
-            let t = other.type_name();
-            fail(
-                h,
-                "TypeError",
-                format!("'{t}' object doesn't support item deletion"),
-            )
-        }
-    }
-}
-
 /// Calls the built-in method `name` of `this` (taking over `args` and `kwargs`).
 pub fn call_method(
     h: &mut GcHeap,
@@ -578,3 +391,5 @@ pub fn call_method(
 pub fn key_of(h: &mut GcHeap, k: ObjId) -> PyResult<HashKey> {
     ops::hash_key(h, k)
 }
+
+pub use super::items::{contains, delitem, getitem, list_append, new_set, set_add, setitem};

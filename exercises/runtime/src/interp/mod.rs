@@ -10,11 +10,17 @@ pub mod builtins;
 pub mod call;
 pub mod code;
 pub mod convert;
+pub mod define;
+pub mod dicts;
 pub mod error;
 pub mod exec;
 pub mod expr;
+pub mod flow;
+pub mod items;
+pub mod iter;
 pub mod methods;
 pub mod modules;
+pub mod names;
 pub mod object;
 pub mod ops;
 pub mod seq;
@@ -36,6 +42,9 @@ pub struct Options {
     pub stress: bool,
     /// Print `sys._debugmallocstats()` at exit.
     pub stats: bool,
+    /// The stack of the thread the program runs on, in bytes (`None`: 256 MiB, enough for
+    /// Python's 1000-call recursion limit in a debug build).
+    pub stack_size: Option<usize>,
 }
 
 /// What a program printed (stdout and stderr interleaved, as `python3 prog.py 2>&1` shows them),
@@ -85,7 +94,21 @@ impl Host for Slots {
 static SLOTS: Slots = Slots;
 
 /// Runs the Python program `source` (named `filename` in tracebacks) and returns what it printed.
+///
+/// The program runs on a thread of its own, whose stack (`Options::stack_size`) bounds how deeply
+/// the evaluator and the deallocations may recurse.
 pub fn run_source(source: &str, filename: &str, options: &Options) -> Output {
+    let (source, filename, opts) = (source.to_string(), filename.to_string(), options.clone());
+    std::thread::Builder::new()
+        .name("python".into())
+        .stack_size(options.stack_size.unwrap_or(256 << 20))
+        .spawn(move || run_on_this_thread(&source, &filename, &opts))
+        .expect("cannot start the interpreter's thread")
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+fn run_on_this_thread(source: &str, filename: &str, options: &Options) -> Output {
     let mut heap = GcHeap::new();
     heap.set_host(&SLOTS);
     heap.set_state(Box::new(State::new(source, filename, options.clone())));

@@ -64,6 +64,12 @@ pub enum Payload {
     WeakRef { callback: Option<ObjId> },
     /// `property(fget)`: a class attribute whose reading calls `fget(obj)`.
     Property { fget: ObjId },
+    /// A traceback entry (a `PyTracebackObject` and its frame in one): the variables of a frame
+    /// an exception left, and the next (inner) entry.
+    Traceback {
+        locals: Vec<ObjId>,
+        next: Option<ObjId>,
+    },
     /// `super()`: the class after which to look, and the instance.
     Super { class: ObjId, this: ObjId },
     /// A cell: a variable shared between a function and the closures inside it.
@@ -256,6 +262,8 @@ impl Payload {
             // PyWeakReference: 64 + GC head.
             Payload::WeakRef { .. } => 64 + 16,
             Payload::Property { .. } => 56 + 16,
+            // PyTracebackObject: 48 + GC head.
+            Payload::Traceback { .. } => 48 + 16,
             Payload::Module { .. } => 72 + 16,
             Payload::Range { .. } => 48,
             Payload::SeqIter { .. } => 32 + 16,
@@ -284,6 +292,7 @@ impl Payload {
             Payload::Method { .. } => "method",
             Payload::Cell(_) => "cell",
             Payload::Super { .. } => "super",
+            Payload::Traceback { .. } => "traceback",
             Payload::WeakRef { .. } => "ReferenceType",
             Payload::Property { .. } => "property",
             Payload::Module { .. } => "module",

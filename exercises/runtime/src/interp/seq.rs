@@ -270,7 +270,7 @@ pub fn method(
             items.iter().for_each(|&i| h.incref(i));
             Ok(state::new_list(h, items))
         }
-        ("dict", _) => super::convert::dict_method(h, this, name, args),
+        ("dict", _) => super::dicts::dict_method(h, this, name, args),
         ("set", "add") => {
             super::methods::set_add(h, this, args[0])?;
             Ok(state::none(h))

@@ -52,6 +52,9 @@ pub struct State {
     pub trash: Vec<ObjId>,
     /// How deeply Python calls nest (a `RecursionError` past 1000, as CPython's limit).
     pub call_depth: usize,
+    /// The containers whose repr is being computed (`Py_ReprEnter`): a container met again
+    /// inside itself prints as `[...]`.
+    pub repr_active: Vec<ObjId>,
     /// The parsed preludes of modules (kept alive: their functions point into them).
     pub preludes: Vec<Rc<[rustpython_parser::ast::Stmt]>>,
     /// Modules whose Python prelude already ran.
@@ -86,6 +89,7 @@ impl State {
             trash_depth: 0,
             trash: Vec::new(),
             call_depth: 0,
+            repr_active: Vec::new(),
             preludes: Vec::new(),
             loaded: Vec::new(),
             gc_callbacks: none,
@@ -127,8 +131,9 @@ pub fn init(h: &mut GcHeap) {
     super::modules::install(h);
 }
 
-/// At exit: run the final collection CPython's `Py_FinalizeEx` does not promise, print the
-/// allocator's statistics if asked.
+/// At exit: run the finalizers `weakref.finalize` registered (its `atexit` hook), and print the
+/// allocator's statistics if asked. (Objects still alive are not finalized, as `Py_FinalizeEx`
+/// does not promise it either.)
 pub fn shutdown(h: &mut GcHeap, options: &Options) {
     // atexit: weakref.finalize's exit function runs the finalizers still alive.
     if st(h).loaded.iter().any(|m| &**m == "weakref") {

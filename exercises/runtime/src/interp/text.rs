@@ -64,8 +64,25 @@ fn join(h: &mut GcHeap, items: &[ObjId], sep: &str) -> PyResult<String> {
     Ok(parts.join(sep))
 }
 
-/// `repr(v)`.
+/// `repr(v)`, with `Py_ReprEnter`/`Py_ReprLeave` around containers: one that contains itself
+/// prints `[...]`, `{...}` or `(...)` inside.
 pub fn repr_of(h: &mut GcHeap, v: ObjId) -> PyResult<String> {
+    let mark = match body(h, v) {
+        Payload::List(_) => "[...]",
+        Payload::Dict(_) => "{...}",
+        Payload::Tuple(_) => "(...)",
+        _ => return repr_inner(h, v),
+    };
+    if super::state::st(h).repr_active.contains(&v) {
+        return Ok(mark.to_string());
+    }
+    super::state::st(h).repr_active.push(v);
+    let r = repr_inner(h, v);
+    super::state::st(h).repr_active.retain(|&x| x != v);
+    r
+}
+
+fn repr_inner(h: &mut GcHeap, v: ObjId) -> PyResult<String> {
     let addr = crate::memory::object_address(h, v);
     Ok(match body(h, v) {
         Payload::None => "None".into(),

@@ -10,11 +10,13 @@ use crate::interp::state::State;
 /// A list's item array, a dict's keys table and a big set's table are a second block
 /// ([`items_size`]), as in CPython.
 pub fn object_size(body: &Payload) -> usize {
+    use objects::layout::{PyDict, PyList, PySet, PyValue};
     match body {
-        // PyListObject (40) + GC head; PyDictObject (48) + GC head; PySetObject (200) + GC head.
-        Payload::List(_) => 56,
-        Payload::Dict(_) => 64,
-        Payload::Set(_) => 216,
+        // The object itself, without the second block: what getsizeof says of an empty one
+        // (PyListObject, PyDictObject, PySetObject with its 8-slot table inside, + GC head).
+        Payload::List(_) => PyValue::List(PyList::new()).getsizeof(),
+        Payload::Dict(_) => PyValue::Dict(PyDict::new()).getsizeof(),
+        Payload::Set(_) => PyValue::Set(PySet::new()).getsizeof(),
         other => match other.layout() {
             Some(v) => v.getsizeof(),
             None => other.basicsize(),

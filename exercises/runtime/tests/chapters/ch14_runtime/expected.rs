@@ -1,14 +1,7 @@
 //! Reading a program's expected output and comparing what the runtime printed with it.
 
-use std::path::{Path, PathBuf};
-
 /// The marker line that starts the expected output at the end of a program.
 pub const MARKER: &str = "# Expected output (CPython 3.11):";
-
-/// The folder of the corpus programs.
-pub fn programs_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../exercises/runtime/tests/programs")
-}
 
 /// The expected output lines written at the end of `source`.
 pub fn expected_output(source: &str) -> Vec<String> {
@@ -91,8 +84,15 @@ pub fn assert_prints(name: &str, source: &str, stress: bool, expected: &[String]
         }
     }
     let mode = if stress { " under --stress" } else { "" };
+    let again = if name.ends_with(".py") && name != "test.py" && name != "stress.py" {
+        let flag = if stress { " --stress" } else { "" };
+        format!(
+            "\nRun it yourself: cargo course run --compare{flag} exercises/runtime/tests/programs/{name}"
+        )
+    } else {
+        String::new()
+    };
     panic!(
-        "{name}{mode}: the runtime's output (+) differs from CPython 3.11's (-):\n{diff}\n\
-         Run it yourself: cargo course run --compare exercises/runtime/tests/programs/{name}"
+        "{name}{mode}: the runtime's output (+) differs from CPython 3.11's (-):\n{diff}{again}"
     );
 }

@@ -115,17 +115,35 @@ fn an_object_dies_before_what_it_holds() {
 }
 
 #[test]
+fn tuple_items_die_last_to_first() {
+    prints(
+        "class D:\n    def __init__(self, n): self.n = n\n    def __del__(self): print('del', self.n)\n\
+         t = (D(1), D(2), D(3))\ndel t\n",
+        &["del 3", "del 2", "del 1"],
+    );
+}
+
+#[test]
+fn an_instance_is_tracked_again_while_its_del_runs() {
+    prints(
+        "import gc\nclass D:\n    def __del__(self): print('tracked in __del__:', gc.is_tracked(self))\n\
+         d = D()\ndel d\n",
+        &["tracked in __del__: True"],
+    );
+}
+
+#[test]
 fn a_million_deep_chain_is_freed_by_the_trashcan() {
+    // A deallocation that recurses once per level overflows an ordinary 8 MiB stack long before
+    // a million levels (the process then aborts with "has overflowed its stack"): the trashcan
+    // must park objects past TRASH_UNWIND_LEVEL nested deallocations.
+    let options = runtime::Options {
+        stack_size: Some(8 << 20),
+        ..Default::default()
+    };
     let source = "x = None\nfor i in range(1000000):\n    x = [x]\ndel x\nprint('freed')\n";
-    // A deallocation that recurses once per level overflows a thread's stack long before a
-    // million levels: run it on a thread of a known, ordinary size.
-    let out = std::thread::Builder::new()
-        .stack_size(8 << 20)
-        .spawn(move || run(source))
-        .expect("spawn a thread")
-        .join()
-        .expect("the runtime crashed: does dealloc park objects past TRASH_UNWIND_LEVEL?");
-    assert_eq!(out, ["freed"]);
+    let out = runtime::run_source(source, "test.py", &options);
+    assert_eq!(normalise(&out.text), ["freed"]);
 }
 
 #[test]
@@ -170,4 +188,12 @@ fn the_same_program_prints_the_same_under_stress() {
                   total = 0\nfor i in range(300):\n    n = N(i)\n    total += n.v\n\
                   print(total)\n";
     assert_prints("stress.py", source, true, &["44850".to_string()]);
+}
+
+#[test]
+fn stress_mode_collects_generation_0_at_every_gc_allocation() {
+    // Even with automatic collection disabled: stress mode is about the runtime, not the program.
+    let source = "import gc\ngc.disable()\nbefore = gc.get_stats()[0]['collections']\n\
+                  l = [[] for i in range(10)]\nprint(gc.get_stats()[0]['collections'] - before >= 10)\n";
+    assert_prints("stress.py", source, true, &["True".to_string()]);
 }

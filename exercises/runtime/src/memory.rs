@@ -32,7 +32,8 @@ pub const TRASH_UNWIND_LEVEL: usize = 50;
 /// `PyObject_New` / `PyObject_GC_New`: makes an object holding `body` and returns the one
 /// reference to it.
 pub fn new_object(h: &mut GcHeap, body: Payload) -> ObjId {
-    // TODO: size it (`object_size`), take a block from the state's allocator, make the heap
+    // TODO: size it (`object_size`), take a block (`freelist_pop` may hand you a parked one;
+    // otherwise `malloc`), make the heap
     // object (`h.new_object`), give a list its item array (`container_grew`), and for a GC type:
     // a `Finalizer::Host` if its class has `__del__`, `h.gc_link()`, `h.track(op)` (but not for
     // a dict: it starts untracked), and a generation-0 collection in stress mode.
@@ -56,8 +57,9 @@ fn dealloc_one(h: &mut GcHeap, op: ObjId) {
     // TODO: an instance runs its finalizer first (track it again meanwhile, as subtype_dealloc
     // does; stop if it resurrected), then clears the weak references to it
     // (`h.clear_weakrefs`); a weak reference leaves its referent's list (`h.clear_weakref`).
-    // Then drop the references it holds (`take_references`, in that order), free its blocks
-    // (`items_block`, `block`) and end with `h.free_object(op)`.
+    // Then drop the references it holds (`take_references`, in that order), free its item
+    // array (`free_block`), and either park it on its free list (`freelist_push`, then
+    // `h.forget_object`) or free its block and end with `h.free_object(op)`.
     todo!("dealloc_one: one object's tp_dealloc")
 }
 // ANCHOR_END: dealloc

@@ -122,6 +122,15 @@ impl<A: Allocator> Tracer<A> {
         &self.inner
     }
 
+    /// Given (used by Part V's runtime, which knows better than Rust where an allocation comes
+    /// from: a Python line): attribute the traced block `p` to `frame` instead of its Rust
+    /// caller. Nothing happens if `p` is not traced.
+    pub fn retrace(&mut self, p: *const u8, frame: Frame) {
+        if let Some(t) = self.traces.get_mut(&(p as usize)) {
+            t.frame = frame;
+        }
+    }
+
     /// `tracemalloc.start()`: record allocations from now on (no effect if already tracing).
     pub fn start(&mut self) {
         self.tracing = true;

@@ -34,12 +34,23 @@ pub fn new_object(h: &mut GcHeap, body: Payload) -> ObjId {
         Payload::Instance(i) => ops::class_lookup(h, i.class, "__del__").is_some(),
         _ => false,
     };
-    let block = h.state_mut::<State>().alloc.malloc(size) as usize;
+    // A float, tuple, list or dict may come from its free list (objects::freelist decides):
+    // then it reuses a parked block, and, as in CPython, is not counted again in generation 0.
+    let (fl_id, parked) = match freelist_pop(h, &body) {
+        Some((id, parked)) => (Some(id), parked),
+        None => (None, None),
+    };
+    let from_freelist = parked.is_some();
+    let block = match parked {
+        Some(block) => block,
+        None => malloc(h, size),
+    };
     let obj = PyObj {
         block,
         size,
         items_block: 0,
         items_size: 0,
+        fl_id,
         body,
     };
     let op = h.new_object(Box::new(obj), is_gc);
@@ -49,7 +60,9 @@ pub fn new_object(h: &mut GcHeap, body: Payload) -> ObjId {
         if has_del {
             h.set_finalizer(op, Finalizer::Host);
         }
-        h.gc_link();
+        if !from_freelist {
+            h.gc_link();
+        }
         // A new dict starts untracked: it is tracked when it first holds a container
         // (MAINTAIN_TRACKING in the given dict code).
         if !matches!(ops::body(h, op), Payload::Dict(_)) {
@@ -116,14 +129,16 @@ fn dealloc_one(h: &mut GcHeap, op: ObjId) {
         let o = h.payload::<PyObj>(op);
         (o.block, o.items_block)
     };
-    let alloc = &mut h.state_mut::<State>().alloc;
-    // SAFETY: both blocks came from this allocator and are freed once, here.
-    unsafe {
-        if items != 0 {
-            alloc.free(items as *mut u8);
-        }
-        alloc.free(block as *mut u8);
+    if items != 0 {
+        free_block(h, items);
     }
+    // A float, tuple, list or dict may go onto its free list: its block waits there, and
+    // PyObject_GC_Del (which takes one off generation 0's count) does not run.
+    if freelist_push(h, op) {
+        h.forget_object(op);
+        return;
+    }
+    free_block(h, block);
     h.free_object(op);
 }
 // ANCHOR_END: dealloc

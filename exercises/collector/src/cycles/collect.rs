@@ -8,10 +8,10 @@
 //!   result is the same, and chapter 5 works before chapters 6 and 7 are written.
 //! - CPython clears the UNREACHABLE bits inside `move_legacy_finalizers`; here
 //!   `clear_unreachable_mask` does it first, for every collection.
-//! - What the model has no objects for is left out: `untrack_tuples` and `untrack_dicts` (they
-//!   ask a runtime's host, Part V), `clear_freelists`, and the `DEBUG_COLLECTABLE`/`DEBUG_UNCOLLECTABLE` flags (`DEBUG_SAVEALL`
-//!   only for a runtime's objects, step 12).
-//!   `DEBUG_STATS` prints to the heap's log, not to stderr.
+//! - The chapters' objects are neither tuples nor dicts, and there are no free lists:
+//!   `untrack_tuples`, `untrack_dicts` and `clear_freelists` ask a runtime's host (Part V), and
+//!   so does `DEBUG_SAVEALL` (step 12). `DEBUG_COLLECTABLE`/`DEBUG_UNCOLLECTABLE` are left out.
+//!   `DEBUG_STATS` prints to the heap's log (a runtime's host prints it to stderr).
 
 use std::time::Instant;
 
@@ -188,7 +188,12 @@ impl GcHeap {
             self.handle_legacy_finalizers(finalizers, old);
         }
 
-        // 15. clear_freelists after a full collection: this model has no free lists.
+        // 15. clear_freelists after a full collection: only a runtime has free lists.
+        if generation == NUM_GENERATIONS - 1
+            && let Some(host) = self.host
+        {
+            host.clear_freelists(self);
+        }
 
         // 16. Statistics.
         let stats = &mut self.stats[generation];

@@ -56,6 +56,8 @@ pub trait Host {
     /// it can never be part of a cycle (a tuple, or a dict, holding only untracked objects)?
     /// Every collection asks about tuples; only a full collection asks about dicts.
     fn may_untrack(&self, heap: &GcHeap, op: ObjId, dicts: bool) -> bool;
+    /// `clear_freelists`, at the end of a full collection: empty the runtime's free lists.
+    fn clear_freelists(&self, heap: &mut GcHeap);
     /// `gc.set_debug(gc.DEBUG_SAVEALL)`: append `op`, found unreachable, to the runtime's
     /// `gc.garbage` instead of freeing it.
     fn save_garbage(&self, heap: &mut GcHeap, op: ObjId);
@@ -151,6 +153,13 @@ impl GcHeap {
         }
     }
 
+    /// Takes back one generation-0 count: for an object a runtime makes lazily that CPython's
+    /// compiler made before the program started (a constant tuple in `co_consts`).
+    pub fn gc_unlink(&mut self) {
+        let gen0 = &mut self.generations[0];
+        gen0.count = gen0.count.saturating_sub(1);
+    }
+
     /// `PyObject_GC_Del` / `PyObject_Free`: the end of a runtime object's `tp_dealloc`. Its slot
     /// becomes free for a new object; a GC object also takes one off generation 0's count (if it
     /// is above 0), as 3.11 does. The object must already be untracked.
@@ -171,6 +180,15 @@ impl GcHeap {
             self.generations[0].count -= 1;
         }
         self.free_ids.push(op.0);
+    }
+
+    /// The end of a `tp_dealloc` that keeps the object's memory on a free list (`list_dealloc`
+    /// pushing onto the list free list): the slot is freed like [`GcHeap::free_object`], but
+    /// generation 0's count is left alone, since `PyObject_GC_Del` never runs.
+    pub fn forget_object(&mut self, op: ObjId) {
+        let count = self.generations[0].count;
+        self.free_object(op);
+        self.generations[0].count = count;
     }
 
     /// Is `op`'s type a GC type? (Chapter objects always are.)

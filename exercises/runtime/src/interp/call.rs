@@ -21,8 +21,48 @@ pub fn eval_call(h: &mut GcHeap, f: &mut Frame, c: &ast::ExprCall) -> PyResult<O
     {
         return super::builtins::zero_arg_super(h, f);
     }
-    let func = eval(h, f, &c.func)?;
-    let args = eval_all(h, f, &c.args).inspect_err(|_| h.decref(func))?;
+    // `obj.method(...)` is LOAD_METHOD + CALL: no bound-method object is made when the method
+    // is a function of obj's class or a method of a built-in type.
+    let (func, method) = match &*c.func {
+        Expr::Attribute(a) => {
+            let obj = eval(h, f, &a.value)?;
+            match super::methods::method_for_call(h, obj, a.attr.as_str()) {
+                super::methods::MethodCall::Function(func) => {
+                    h.incref(func);
+                    (func, Some(obj))
+                }
+                super::methods::MethodCall::Builtin => {
+                    // `func` stands for the method here: it holds a reference of its own.
+                    h.incref(obj);
+                    (obj, Some(obj))
+                }
+                super::methods::MethodCall::Attribute => {
+                    let r = getattr(h, obj, a.attr.as_str());
+                    h.decref(obj);
+                    (r?, None)
+                }
+            }
+        }
+        other => (eval(h, f, other)?, None),
+    };
+    let func_done = |h: &mut GcHeap| {
+        h.decref(func);
+        if let Some(obj) = method {
+            h.decref(obj);
+        }
+    };
+    let mut args = match eval_all(h, f, &c.args) {
+        Ok(args) => args,
+        Err(e) => {
+            func_done(h);
+            return Err(e);
+        }
+    };
+    if let Some(obj) = method {
+        // The object becomes the first argument (its reference moves into `args`).
+        args.insert(0, obj);
+    }
+    let func_done = |h: &mut GcHeap| h.decref(func);
     let mut kwargs = Vec::new();
     for k in &c.keywords {
         let Some(name) = &k.arg else {
@@ -40,8 +80,21 @@ pub fn eval_call(h: &mut GcHeap, f: &mut Frame, c: &ast::ExprCall) -> PyResult<O
             }
         }
     }
-    let r = call_object(h, func, args, kwargs);
-    h.decref(func);
+    let r = match method {
+        Some(obj) if obj == func => {
+            // A built-in type's method: call it on its object directly.
+            let name = match &*c.func {
+                Expr::Attribute(a) => a.attr.as_str(),
+                _ => unreachable!("a method call is an attribute call"),
+            };
+            let this = args.remove(0);
+            let r = super::methods::call_method(h, this, name, args, kwargs);
+            h.decref(this);
+            r
+        }
+        _ => call_object(h, func, args, kwargs),
+    };
+    func_done(h);
     r
 }
 
@@ -252,10 +305,10 @@ pub fn call_function(
         enclosing,
         qualprefix: Rc::from(format!("{qualname}.<locals>.")),
     };
-    let depth = {
+    let (depth, caller_line) = {
         let s = st(h);
         s.call_depth += 1;
-        s.call_depth
+        (s.call_depth, s.line)
     };
     let result = if depth > 1000 {
         fail(h, "RecursionError", "maximum recursion depth exceeded")
@@ -263,6 +316,8 @@ pub fn call_function(
         exec_body(h, &mut frame, &code.body)
     };
     st(h).call_depth -= 1;
+    // Back in the caller: its line is the running one again (for tracemalloc).
+    st(h).line = caller_line;
     if let Err(err) = &result {
         // PyTraceBack_Here: the exception's traceback keeps the frame, and so its variables,
         // alive until the exception dies.

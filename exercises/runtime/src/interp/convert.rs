@@ -242,7 +242,9 @@ pub fn builtin_sequence_function(
             it
         }
         "sum" => {
-            let items = collect(h, args[0])?;
+            // One item at a time, as builtin_sum_impl iterates: the items need not all exist
+            // at once (sum(range(n)) keeps only the running total).
+            let it = super::iter::get_iter(h, args[0])?;
             let mut total = match args.get(1) {
                 Some(&s) => {
                     h.incref(s);
@@ -250,20 +252,28 @@ pub fn builtin_sequence_function(
                 }
                 None => state::new_int(h, 0),
             };
-            for &i in &items {
-                let t =
-                    super::arith::binop(h, rustpython_parser::ast::Operator::Add, total, i, false);
+            let r = loop {
+                let item = match super::iter::iter_next(h, it) {
+                    Ok(Some(item)) => item,
+                    Ok(None) => break Ok(total),
+                    Err(e) => break Err(e),
+                };
+                let t = super::arith::binop(
+                    h,
+                    rustpython_parser::ast::Operator::Add,
+                    total,
+                    item,
+                    false,
+                );
+                h.decref(item);
                 h.decref(total);
                 match t {
                     Ok(t) => total = t,
-                    Err(e) => {
-                        release(h, items);
-                        return Err(e);
-                    }
+                    Err(e) => break Err(e),
                 }
-            }
-            release(h, items);
-            Ok(total)
+            };
+            h.decref(it);
+            r
         }
         "min" | "max" => {
             let items = if args.len() == 1 {

@@ -96,6 +96,7 @@ pub fn line(h: &mut GcHeap, node: &impl Ranged) -> usize {
 
 fn exec(h: &mut GcHeap, f: &mut Frame, s: &Stmt) -> PyResult<Flow> {
     f.line = line(h, s);
+    state::st(h).line = f.line;
     match s {
         Stmt::Expr(e) => {
             let v = eval(h, f, &e.value)?;

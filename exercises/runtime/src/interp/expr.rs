@@ -13,21 +13,11 @@ use super::state;
 /// Evaluates `e` in frame `f`.
 pub fn eval(h: &mut GcHeap, f: &mut Frame, e: &Expr) -> PyResult<ObjId> {
     match e {
-        Expr::Constant(c) => {
-            // Atoms are made once per constant expression, as the compiler stores them in
-            // co_consts: evaluating `"abc"` or `1000` again allocates nothing.
-            let key = e as *const Expr as usize;
-            if let Some(&op) = state::st(h).constants.get(&key) {
-                h.incref(op);
-                return Ok(op);
-            }
-            let op = constant(h, &c.value)?;
-            if !matches!(c.value, Constant::None | Constant::Bool(_)) {
-                h.incref(op);
-                state::st(h).constants.insert(key, op);
-            }
-            Ok(op)
+        Expr::Constant(c) if matches!(c.value, Constant::None | Constant::Bool(_)) => {
+            constant(h, &c.value)
         }
+        e if foldable(e) => folded_constant(h, f, e),
+        Expr::Constant(c) => constant(h, &c.value),
         Expr::Name(n) => load(h, f, n.id.as_str()),
         Expr::BinOp(b) => {
             let l = eval(h, f, &b.left)?;
@@ -228,6 +218,72 @@ pub fn eval(h: &mut GcHeap, f: &mut Frame, e: &Expr) -> PyResult<ObjId> {
     }
 }
 
+/// Would CPython's compiler make `e` a constant (`co_consts`)? Literals, tuples of constants,
+/// and arithmetic on constants (the AST optimizer's constant folding, `fold_binop` in
+/// Python/ast_opt.c, which refuses results that would be big: here, strings or tuples
+/// repeated past 4096 items, and powers).
+fn foldable(e: &Expr) -> bool {
+    match e {
+        Expr::Constant(_) => true,
+        Expr::Tuple(t) => t.elts.iter().all(foldable),
+        Expr::UnaryOp(u) => matches!(u.op, UnaryOp::USub | UnaryOp::UAdd) && foldable(&u.operand),
+        Expr::BinOp(b) => {
+            let small = match (&*b.left, &*b.right, b.op) {
+                (_, _, Operator::Pow) => false,
+                (_, Expr::Constant(c), Operator::Mult) | (Expr::Constant(c), _, Operator::Mult) => {
+                    match &c.value {
+                        Constant::Int(n) => i64::try_from(n).is_ok_and(|n| n <= 4096),
+                        _ => true,
+                    }
+                }
+                _ => true,
+            };
+            small && foldable(&b.left) && foldable(&b.right)
+        }
+        _ => false,
+    }
+}
+
+/// A constant expression: made the first time it is evaluated, then the same object each time,
+/// as the compiler stores it in the code object. A constant tuple made here does not count as
+/// the program's allocation in generation 0 (the compiler made it before the program ran).
+fn folded_constant(h: &mut GcHeap, f: &mut Frame, e: &Expr) -> PyResult<ObjId> {
+    let key = e as *const Expr as usize;
+    if let Some(&op) = state::st(h).constants.get(&key) {
+        h.incref(op);
+        return Ok(op);
+    }
+    let op = match e {
+        Expr::Constant(c) => constant(h, &c.value)?,
+        Expr::Tuple(t) => {
+            let items = eval_all(h, f, &t.elts)?;
+            let t = state::new_tuple(h, items);
+            if h.is_gc(t) {
+                h.gc_unlink();
+            }
+            t
+        }
+        Expr::UnaryOp(u) => {
+            let v = eval(h, f, &u.operand)?;
+            let r = unary(h, u.op, v);
+            h.decref(v);
+            r?
+        }
+        Expr::BinOp(b) => {
+            let l = eval(h, f, &b.left)?;
+            let r = eval(h, f, &b.right).inspect_err(|_| h.decref(l))?;
+            let v = binop(h, b.op, l, r, false);
+            h.decref(l);
+            h.decref(r);
+            v?
+        }
+        _ => unreachable!("foldable() said so"),
+    };
+    h.incref(op);
+    state::st(h).constants.insert(key, op);
+    Ok(op)
+}
+
 /// What a comprehension builds.
 pub enum Comp<'a> {
     /// `[elt for …]`.
@@ -266,6 +322,10 @@ fn constant(h: &mut GcHeap, c: &Constant) -> PyResult<ObjId> {
     Ok(match c {
         Constant::None => state::none(h),
         Constant::Bool(b) => state::new_bool(h, *b),
+        // The compiler interns str constants made of identifier characters (`all_name_chars`).
+        Constant::Str(s) if s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            state::intern(h, s)
+        }
         Constant::Str(s) => state::new_str(h, s),
         Constant::Int(i) => match i64::try_from(i) {
             Ok(v) if v.unsigned_abs() < (1 << 62) => state::new_int(h, v),

@@ -55,6 +55,7 @@ const METHODS: &[(&str, &[&str])] = &[
             "count",
         ],
     ),
+    ("Snapshot", &["statistics", "compare_to"]),
 ];
 
 /// `obj.name`: a new reference, or `Ok(None)` if there is no such attribute.
@@ -120,6 +121,9 @@ pub fn find_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<Option<ObjI
                 None => None,
             });
         }
+        Payload::Statistic(_) | Payload::StatisticDiff(_) | Payload::TraceFrame(_) => {
+            return Ok(super::tracing::attribute(h, obj, name));
+        }
         Payload::Function(fo) if name == "__name__" => {
             let n = fo.code.name.clone();
             return Ok(Some(state::new_str(h, &n)));
@@ -180,6 +184,45 @@ pub fn find_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<Option<ObjI
         return Ok(Some(m));
     }
     Ok(None)
+}
+
+/// How `obj.name(...)` is called (`_PyObject_GetMethod`).
+pub enum MethodCall {
+    /// A function of `obj`'s class, not shadowed by an instance attribute: call it with `obj`
+    /// as the first argument (borrowed).
+    Function(ObjId),
+    /// A method of a built-in type (`list.append`): call it on `obj`.
+    Builtin,
+    /// Anything else: get the attribute, then call it.
+    Attribute,
+}
+
+/// Decides how `obj.name(...)` is called, without making a bound method when CPython does not.
+pub fn method_for_call(h: &mut GcHeap, obj: ObjId, name: &str) -> MethodCall {
+    match body(h, obj) {
+        Payload::Instance(i) => {
+            let shadowed = i.attrs.iter().any(|(n, _)| &**n == name) || i.dict.is_some();
+            let cls = i.class;
+            match ops::class_lookup(h, cls, name) {
+                Some(f) if !shadowed && matches!(body(h, f), Payload::Function(_)) => {
+                    MethodCall::Function(f)
+                }
+                _ => MethodCall::Attribute,
+            }
+        }
+        Payload::Class(_) | Payload::Module { .. } | Payload::Super { .. } => MethodCall::Attribute,
+        other => {
+            let type_name = other.type_name();
+            if METHODS
+                .iter()
+                .any(|(t, names)| *t == type_name && names.contains(&name))
+            {
+                MethodCall::Builtin
+            } else {
+                MethodCall::Attribute
+            }
+        }
+    }
 }
 
 /// A class attribute as seen from an instance: functions become bound methods, properties

@@ -26,6 +26,7 @@ pub mod ops;
 pub mod seq;
 pub mod state;
 pub mod text;
+pub mod tracing;
 
 use collector::cycles::{GcHeap, Host, ObjId};
 use collector::generations::{GcInfo, Phase};
@@ -81,6 +82,9 @@ impl Host for Slots {
     }
     fn may_untrack(&self, heap: &GcHeap, op: ObjId, dicts: bool) -> bool {
         crate::memory::may_untrack(heap, op, dicts)
+    }
+    fn clear_freelists(&self, heap: &mut GcHeap) {
+        crate::memory::clear_freelists(heap);
     }
     fn save_garbage(&self, heap: &mut GcHeap, op: ObjId) {
         let garbage = heap.state::<State>().gc_garbage;

@@ -34,6 +34,15 @@ const GC_FUNCTIONS: &[&str] = &[
     "get_objects",
 ];
 const WEAKREF_FUNCTIONS: &[&str] = &["ref", "getweakrefcount"];
+const TRACEMALLOC_FUNCTIONS: &[&str] = &[
+    "start",
+    "stop",
+    "is_tracing",
+    "get_traced_memory",
+    "reset_peak",
+    "take_snapshot",
+    "clear_traces",
+];
 const SYS_FUNCTIONS: &[&str] = &["getrefcount", "getsizeof", "intern", "getallocatedblocks"];
 
 fn module(h: &mut GcHeap, name: &str, functions: &[&str]) -> ObjId {
@@ -79,6 +88,7 @@ pub fn install(h: &mut GcHeap) {
     st(h).gc_callbacks = callbacks;
     st(h).gc_garbage = garbage;
     module(h, "weakref", WEAKREF_FUNCTIONS);
+    module(h, "tracemalloc", TRACEMALLOC_FUNCTIONS);
     let sys = module(h, "sys", SYS_FUNCTIONS);
     let sys_dict = match body(h, sys) {
         Payload::Module { dict, .. } => *dict,
@@ -245,6 +255,7 @@ fn call_body(h: &mut GcHeap, module: &str, func: &str, args: &[ObjId]) -> PyResu
             Ok(state::new_list(h, refs))
         }
         ("weakref", "ref") => new_weakref(h, args),
+        ("tracemalloc", _) => super::tracing::call(h, func, args),
         ("weakref", "getweakrefcount") => {
             let n = if h.is_gc(args[0]) && weakrefable(h, args[0]) {
                 h.getweakrefcount(args[0])
@@ -261,12 +272,19 @@ fn call_body(h: &mut GcHeap, module: &str, func: &str, args: &[ObjId]) -> PyResu
             let n = crate::memory::getsizeof(h, args[0]);
             Ok(state::new_int(h, n as i64))
         }
-        ("sys", "intern") => {
-            h.incref(args[0]);
-            Ok(args[0])
-        }
+        ("sys", "intern") => match body(h, args[0]) {
+            Payload::Str(_) => Ok(state::intern_str(h, args[0])),
+            other => {
+                let t = other.type_name();
+                fail(
+                    h,
+                    "TypeError",
+                    format!("intern() argument must be str, not {t}"),
+                )
+            }
+        },
         ("sys", "getallocatedblocks") => {
-            let n = st(h).alloc.allocated_blocks();
+            let n = st(h).alloc.inner().allocated_blocks();
             Ok(state::new_int(h, n as i64))
         }
         _ => unsupported(h, &format!("{module}.{func}")),

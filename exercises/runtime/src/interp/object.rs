@@ -20,6 +20,9 @@ pub struct PyObj {
     pub items_block: usize,
     /// Its size in bytes.
     pub items_size: usize,
+    /// Its identity in `objects::freelist`'s model of the free lists (floats, tuples, lists and
+    /// dicts have one): what that model says decides whether its block is recycled.
+    pub fl_id: Option<objects::freelist::ObjId>,
     /// The type's fields.
     pub body: Payload,
 }
@@ -70,6 +73,14 @@ pub enum Payload {
         locals: Vec<ObjId>,
         next: Option<ObjId>,
     },
+    /// `tracemalloc.take_snapshot()`: your tracer's snapshot.
+    Snapshot(Rc<allocator::trace::Snapshot>),
+    /// One line of `Snapshot.statistics()`.
+    Statistic(allocator::trace::Statistic),
+    /// One line of `Snapshot.compare_to()`.
+    StatisticDiff(allocator::trace::StatisticDiff),
+    /// A `tracemalloc.Frame`: a file name and a line.
+    TraceFrame(allocator::trace::Frame),
     /// `super()`: the class after which to look, and the instance.
     Super { class: ObjId, this: ObjId },
     /// A cell: a variable shared between a function and the closures inside it.
@@ -218,6 +229,10 @@ impl Payload {
                 | Payload::Builtin(_)
                 | Payload::Range { .. }
                 | Payload::RangeIter { .. }
+                | Payload::Snapshot(_)
+                | Payload::Statistic(_)
+                | Payload::StatisticDiff(_)
+                | Payload::TraceFrame(_)
         )
     }
 
@@ -293,6 +308,10 @@ impl Payload {
             Payload::Cell(_) => "cell",
             Payload::Super { .. } => "super",
             Payload::Traceback { .. } => "traceback",
+            Payload::Snapshot(_) => "Snapshot",
+            Payload::Statistic(_) => "Statistic",
+            Payload::StatisticDiff(_) => "StatisticDiff",
+            Payload::TraceFrame(_) => "Frame",
             Payload::WeakRef { .. } => "ReferenceType",
             Payload::Property { .. } => "property",
             Payload::Module { .. } => "module",

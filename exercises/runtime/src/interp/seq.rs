@@ -271,6 +271,7 @@ pub fn method(
             Ok(state::new_list(h, items))
         }
         ("dict", _) => super::dicts::dict_method(h, this, name, args),
+        ("Snapshot", _) => super::tracing::snapshot_method(h, this, name, args),
         ("set", "add") => {
             super::methods::set_add(h, this, args[0])?;
             Ok(state::none(h))

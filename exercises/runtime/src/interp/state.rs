@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use allocator::obmalloc::Obmalloc;
+use allocator::trace::{Frame, Tracer};
 use collector::cycles::{GcHeap, ObjId};
 
 use super::Options;
@@ -15,8 +16,20 @@ pub const SMALL_INTS: std::ops::RangeInclusive<i64> = -5..=256;
 
 /// Everything the runtime keeps besides the objects themselves.
 pub struct State {
-    /// Your allocator: every object's block comes from here.
-    pub alloc: Obmalloc,
+    /// Your allocator, behind your tracer (`tracemalloc`): every object's block comes from here.
+    pub alloc: Tracer<Obmalloc>,
+    /// The line being run (of the innermost frame): where `tracemalloc` says a block was made.
+    pub line: usize,
+    /// The program's file name, for `tracemalloc`'s frames (which keep a `&'static str`).
+    pub trace_filename: &'static str,
+    /// Your model of CPython's caches and free lists (`objects::freelist`): it decides which
+    /// dead float, tuple, list or dict keeps its block for the next one.
+    pub fl: objects::freelist::Runtime,
+    /// The runtime object of each static str of `fl` (the empty str, one-character latin-1
+    /// strs), made once.
+    pub fl_statics: HashMap<objects::freelist::ObjId, ObjId>,
+    /// The blocks of the objects waiting on a free list, by their id in `fl`.
+    pub parked: HashMap<objects::freelist::ObjId, usize>,
     /// The program's text and file name (for tracebacks).
     pub source: Rc<str>,
     pub filename: Rc<str>,
@@ -70,7 +83,13 @@ impl State {
     pub fn new(source: &str, filename: &str, options: Options) -> State {
         let none = placeholder();
         State {
-            alloc: Obmalloc::new(),
+            alloc: Tracer::new(Obmalloc::new()),
+            line: 0,
+            // One small leak per run: a frame names its file for as long as the tracer lives.
+            trace_filename: Box::leak(filename.to_string().into_boxed_str()),
+            fl: objects::freelist::Runtime::new(),
+            parked: HashMap::new(),
+            fl_statics: HashMap::new(),
             source: Rc::from(source),
             filename: Rc::from(filename),
             module_ast: None,
@@ -147,8 +166,18 @@ pub fn shutdown(h: &mut GcHeap, options: &Options) {
         }
     }
     if options.stats {
-        let report = allocator::stats::debug_malloc_stats(&st(h).alloc);
+        let report = allocator::stats::debug_malloc_stats(st(h).alloc.inner());
         write(h, &report);
+    }
+}
+
+impl State {
+    /// Where an allocation made now comes from, for `tracemalloc`: the running line.
+    pub fn frame(&self) -> Frame {
+        Frame {
+            filename: self.trace_filename,
+            lineno: u32::try_from(self.line).unwrap_or(u32::MAX),
+        }
     }
 }
 
@@ -188,8 +217,45 @@ pub fn new_float(h: &mut GcHeap, v: f64) -> ObjId {
 }
 
 /// A new str.
+///
+/// The empty str and the one-character latin-1 strs are static singletons
+/// (`unicode_new_empty`, `get_latin1_char`): your `objects::freelist` model says which, and each
+/// is made once, here, and kept.
 pub fn new_str(h: &mut GcHeap, s: &str) -> ObjId {
+    let mallocs = st(h).fl.mallocs();
+    let id = st(h).fl.str_new(s);
+    if st(h).fl.mallocs() == mallocs {
+        let op = match st(h).fl_statics.get(&id) {
+            Some(&op) => op,
+            None => {
+                let op = crate::memory::new_object(h, Payload::Str(Rc::from(s)));
+                st(h).fl_statics.insert(id, op);
+                op
+            }
+        };
+        h.incref(op);
+        return op;
+    }
+    // Only the statics matter to the model here: a str's life is the heap's.
+    st(h).fl.str_dealloc(id);
     crate::memory::new_object(h, Payload::Str(Rc::from(s)))
+}
+
+/// `sys.intern(s)` (borrowed `s`, a str): the interned str with its text (a new reference); `s`
+/// itself becomes it if there is none. The compiler interns identifiers and identifier-like
+/// constants into the same table.
+pub fn intern_str(h: &mut GcHeap, s: ObjId) -> ObjId {
+    let text = match &h.payload::<super::PyObj>(s).body {
+        Payload::Str(t) => t.clone(),
+        _ => return s,
+    };
+    let op = *st(h).interned.entry(text).or_insert(s);
+    if op == s {
+        // The table's own reference (3.11's interned strs made at run time stay interned here).
+        h.incref(s);
+    }
+    h.incref(op);
+    op
 }
 
 /// The interned str `name` (a new reference), made once.

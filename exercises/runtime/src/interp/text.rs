@@ -161,6 +161,9 @@ fn repr_inner(h: &mut GcHeap, v: ObjId) -> PyResult<String> {
             format!("<bound method {q} of {}>", repr_of(h, this)?)
         }
         Payload::Module { name, .. } => format!("<module '{name}' (built-in)>"),
+        Payload::Statistic(s) => s.to_string(),
+        Payload::StatisticDiff(d) => d.to_string(),
+        Payload::TraceFrame(f) => f.to_string(),
         Payload::Range { start, stop, step } => {
             if *step == 1 {
                 format!("range({start}, {stop})")

@@ -5,6 +5,31 @@ use collector::cycles::{GcHeap, ObjId};
 use crate::interp::object::{Payload, PyObj};
 use crate::interp::state::State;
 
+/// An object's id in `objects::freelist`'s model.
+pub type FlId = objects::freelist::ObjId;
+
+/// `PyObject_Malloc(nbytes)` from your allocator (through your tracer, which records the
+/// running Python line): the address of a new block.
+pub fn malloc(h: &mut GcHeap, nbytes: usize) -> usize {
+    let s = h.state_mut::<State>();
+    let frame = s.frame();
+    let p = s.alloc.malloc(nbytes);
+    assert!(
+        !p.is_null(),
+        "the allocator is out of memory ({nbytes} bytes)"
+    );
+    s.alloc.retrace(p, frame);
+    p as usize
+}
+
+/// `PyObject_Free(block)`: gives a block back to your allocator.
+pub fn free_block(h: &mut GcHeap, block: usize) {
+    // SAFETY: every block the runtime frees came from `malloc` above and is freed once: an
+    // object's blocks when it dies (or when a free list is cleared), an item array when it
+    // shrinks to nothing.
+    unsafe { h.state_mut::<State>().alloc.free(block as *mut u8) };
+}
+
 /// The bytes of `body`'s own block: `tp_basicsize` + items + pre-headers, as
 /// `objects::layout` computes them (`_PyObject_SIZE`/`_PyObject_VAR_SIZE` + `_PyType_PreHeaderSize`).
 /// A list's item array, a dict's keys table and a big set's table are a second block
@@ -59,12 +84,13 @@ pub fn slot_order(h: &GcHeap, cls: ObjId) -> Vec<usize> {
 /// it gets its block from the allocator and its payload (`PyWeakReference`'s other fields).
 pub fn adopt(h: &mut GcHeap, wr: ObjId, body: Payload) {
     let size = object_size(&body);
-    let block = h.state_mut::<State>().alloc.malloc(size) as usize;
+    let block = malloc(h, size);
     let obj = PyObj {
         block,
         size,
         items_block: 0,
         items_size: 0,
+        fl_id: None,
         body,
     };
     h.adopt(wr, Box::new(obj));
@@ -110,20 +136,78 @@ pub fn container_grew(h: &mut GcHeap, op: ObjId) {
     if old_size == new_size {
         return;
     }
-    let alloc = &mut h.state_mut::<State>().alloc;
     let ptr = if new_size == 0 {
         if old_ptr != 0 {
-            // SAFETY: `old_ptr` came from this allocator and is freed once, here.
-            unsafe { alloc.free(old_ptr as *mut u8) };
+            free_block(h, old_ptr);
         }
         0
     } else if old_ptr == 0 {
-        alloc.malloc(new_size) as usize
+        malloc(h, new_size)
     } else {
+        let s = h.state_mut::<State>();
+        let frame = s.frame();
         // SAFETY: `old_ptr` is a live block of this allocator; realloc takes it over.
-        unsafe { alloc.realloc(old_ptr as *mut u8, new_size) as usize }
+        let p = unsafe { s.alloc.realloc(old_ptr as *mut u8, new_size) };
+        s.alloc.retrace(p, frame);
+        p as usize
     };
     let o = h.payload_mut::<PyObj>(op);
     o.items_block = ptr;
     o.items_size = new_size;
+}
+
+/// The free-list step of an allocation (`PyFloat_FromDouble`, `tuple_alloc`, `PyList_New`,
+/// `new_dict`): asks `objects::freelist`'s model for a float, tuple, list or dict. Returns the
+/// model's id and, if the model took it from a free list, the block that waited there. `None`
+/// for the other types (they have no free list).
+pub fn freelist_pop(h: &mut GcHeap, body: &Payload) -> Option<(FlId, Option<usize>)> {
+    let s = h.state_mut::<State>();
+    let id = match body {
+        Payload::Float(_) => s.fl.float_new(),
+        Payload::Tuple(items) if !items.is_empty() => s.fl.tuple_new(items.len()),
+        Payload::List(_) => s.fl.list_new(),
+        Payload::Dict(_) => s.fl.dict_new(None),
+        _ => return None,
+    };
+    Some((id, s.parked.remove(&id)))
+}
+
+/// The free-list step of a deallocation (`float_dealloc`, `tupledealloc`, `list_dealloc`,
+/// `dict_dealloc`): tells the model that `op` died. Returns `true` if the model kept it on a free
+/// list: then `op`'s block is parked for the next object of its kind, and must not be freed.
+/// `false` for a type without a free list, or when the list is full.
+pub fn freelist_push(h: &mut GcHeap, op: ObjId) -> bool {
+    let o = h.payload::<PyObj>(op);
+    let Some(id) = o.fl_id else {
+        return false;
+    };
+    let block = o.block;
+    let kind = std::mem::discriminant(&o.body);
+    let s = h.state_mut::<State>();
+    let frees = s.fl.frees();
+    if kind == std::mem::discriminant(&Payload::Float(0.0)) {
+        s.fl.float_dealloc(id);
+    } else if kind == std::mem::discriminant(&Payload::Tuple(Vec::new())) {
+        s.fl.tuple_dealloc(id);
+    } else if kind == std::mem::discriminant(&Payload::List(Default::default())) {
+        s.fl.list_dealloc(id);
+    } else {
+        s.fl.dict_dealloc(id);
+    }
+    if s.fl.frees() > frees {
+        return false;
+    }
+    s.parked.insert(id, block);
+    true
+}
+
+/// `clear_freelists` (end of a full collection): the model empties its free lists, and the
+/// blocks that waited there go back to the allocator.
+pub fn clear_freelists(h: &mut GcHeap) {
+    let s = h.state_mut::<State>();
+    s.fl.clear_freelists();
+    let parked: Vec<usize> = s.parked.drain().map(|(_, block)| block).collect();
+    for block in parked {
+        free_block(h, block);
+    }
 }

@@ -293,8 +293,7 @@ pub fn call_function(
         cells.push((name.clone(), cell));
     }
     h.incref(globals);
-    let mut enclosing = code.visible(&Default::default());
-    enclosing.extend(code.freevars.iter().cloned());
+    let enclosing = code.inner_scope.clone();
     let mut frame = Frame {
         globals,
         locals: Some(locals),

@@ -31,6 +31,9 @@ pub struct Code {
     pub globals: HashSet<Rc<str>>,
     /// The line of the `def`.
     pub line: usize,
+    /// What functions defined inside this one may take from it: its locals and its free names
+    /// (made once: every call's frame shares it).
+    pub inner_scope: Rc<HashSet<Rc<str>>>,
 }
 
 /// Every name a body binds and uses, and the free names of the functions defined in it.
@@ -91,7 +94,10 @@ impl Code {
             .into_iter()
             .collect();
         free.sort();
+        let mut inner_scope = locals.clone();
+        inner_scope.extend(free.iter().cloned());
         Code {
+            inner_scope: Rc::new(inner_scope),
             name: Rc::from(name),
             params,
             kwonly,
@@ -104,13 +110,6 @@ impl Code {
             globals: names.globals,
             line,
         }
-    }
-
-    /// The names an inner function may take from this one: its locals and its own free names.
-    pub fn visible(&self, enclosing: &HashSet<Rc<str>>) -> HashSet<Rc<str>> {
-        let mut all = enclosing.clone();
-        all.extend(self.locals.iter().cloned());
-        all
     }
 }
 

@@ -27,7 +27,7 @@ pub struct Frame {
     /// The line being run.
     pub line: usize,
     /// Names local to the enclosing functions, for the free variables of nested functions.
-    pub enclosing: std::collections::HashSet<Rc<str>>,
+    pub enclosing: Rc<std::collections::HashSet<Rc<str>>>,
     /// The qualified-name prefix for functions defined here (`C.`, `f.<locals>.`).
     pub qualprefix: Rc<str>,
 }
@@ -91,7 +91,9 @@ pub fn exec_body(h: &mut GcHeap, f: &mut Frame, body: &[Stmt]) -> PyResult<Flow>
 /// The line a node starts on.
 pub fn line(h: &mut GcHeap, node: &impl Ranged) -> usize {
     let s = h.state::<State>();
-    super::error::line_of(&s.source, node.start().to_usize())
+    let offset = node.start().to_usize();
+    // The number of line starts at or before the offset: a binary search in the line table.
+    s.line_starts.partition_point(|&start| start <= offset)
 }
 
 fn exec(h: &mut GcHeap, f: &mut Frame, s: &Stmt) -> PyResult<Flow> {

@@ -16,7 +16,9 @@ pub fn eval(h: &mut GcHeap, f: &mut Frame, e: &Expr) -> PyResult<ObjId> {
         Expr::Constant(c) if matches!(c.value, Constant::None | Constant::Bool(_)) => {
             constant(h, &c.value)
         }
-        e if foldable(e) => folded_constant(h, f, e),
+        Expr::Constant(_) | Expr::Tuple(_) | Expr::BinOp(_) | Expr::UnaryOp(_) if foldable(e) => {
+            folded_constant(h, f, e)
+        }
         Expr::Constant(c) => constant(h, &c.value),
         Expr::Name(n) => load(h, f, n.id.as_str()),
         Expr::BinOp(b) => {

@@ -110,7 +110,7 @@ pub struct DictObj {
     /// `(key, value)` entries; deleted ones are `None`.
     pub entries: Vec<Option<(ObjId, ObjId)>>,
     /// Key → index in `entries`.
-    pub index: std::collections::HashMap<HashKey, usize>,
+    pub index: rustc_hash::FxHashMap<HashKey, usize>,
     /// The layout model of its keys table (for `sys.getsizeof`).
     pub model: PyDict,
 }
@@ -121,7 +121,7 @@ pub struct SetObj {
     /// Items in insertion order (`None` once removed).
     pub items: Vec<Option<ObjId>>,
     /// Key → index in `items`.
-    pub index: std::collections::HashMap<HashKey, usize>,
+    pub index: rustc_hash::FxHashMap<HashKey, usize>,
     /// The layout model of its table.
     pub model: PySet,
 }

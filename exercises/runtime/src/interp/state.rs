@@ -1,7 +1,7 @@
 //! The interpreter state (given): your allocator, the static objects (`None`, `True`, `False`,
 //! the small ints), the built-in classes and functions, the modules, and the output.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use allocator::obmalloc::Obmalloc;
@@ -30,6 +30,9 @@ pub struct State {
     pub fl_statics: HashMap<objects::freelist::ObjId, ObjId>,
     /// The blocks of the objects waiting on a free list, by their id in `fl`.
     pub parked: HashMap<objects::freelist::ObjId, usize>,
+    /// Where each line of the program starts (byte offsets): a statement's line is a binary
+    /// search away.
+    pub line_starts: Vec<usize>,
     /// The program's text and file name (for tracebacks).
     pub source: Rc<str>,
     pub filename: Rc<str>,
@@ -88,8 +91,11 @@ impl State {
             // One small leak per run: a frame names its file for as long as the tracer lives.
             trace_filename: Box::leak(filename.to_string().into_boxed_str()),
             fl: objects::freelist::Runtime::new(),
-            parked: HashMap::new(),
-            fl_statics: HashMap::new(),
+            parked: HashMap::default(),
+            fl_statics: HashMap::default(),
+            line_starts: std::iter::once(0)
+                .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
             source: Rc::from(source),
             filename: Rc::from(filename),
             module_ast: None,
@@ -99,12 +105,12 @@ impl State {
             false_: none,
             true_: none,
             small_ints: Vec::new(),
-            builtins: HashMap::new(),
-            modules: HashMap::new(),
+            builtins: HashMap::default(),
+            modules: HashMap::default(),
             main_dict: none,
-            constants: HashMap::new(),
-            interned: HashMap::new(),
-            codes: HashMap::new(),
+            constants: HashMap::default(),
+            interned: HashMap::default(),
+            codes: HashMap::default(),
             trash_depth: 0,
             trash: Vec::new(),
             call_depth: 0,

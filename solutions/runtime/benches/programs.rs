@@ -13,6 +13,12 @@
 //! reports each side; the summary prints the medians of interleaved runs and the ratio
 //! runtime / CPython (below 1.0: the runtime is faster). The interpreter is `python3`, or
 //! `COURSE_PYTHON311`.
+//!
+//! Last, memory: every corpus program (`exercises/runtime/tests/programs`) runs on both with
+//! `tracemalloc` started first, and the table gives each one's peak traced memory and the ratio.
+//! The runtime traces the blocks of its objects in your allocator; CPython traces every block,
+//! its code objects and type internals included, so small programs that define classes have a
+//! higher peak on CPython. (Programs that use tracemalloc themselves are left out.)
 
 use std::process::Command;
 use std::time::Duration;
@@ -89,6 +95,64 @@ fn python_output(source: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// `source` with tracemalloc started first and its peak printed last.
+fn with_peak(source: &str) -> String {
+    let body = source
+        .split("# Expected output")
+        .next()
+        .expect("split gives one part");
+    format!(
+        "import tracemalloc\ntracemalloc.start()\n{body}\nprint('PEAK', tracemalloc.get_traced_memory()[1])\n"
+    )
+}
+
+fn peak_of(output: &str) -> Option<usize> {
+    output
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("PEAK ")?.trim().parse().ok())
+}
+
+fn peaks() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../exercises/runtime/tests/programs");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the corpus")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "py"))
+        .collect();
+    files.sort();
+    println!("\nPeak traced memory (tracemalloc), runtime vs CPython 3.11");
+    println!(
+        "{:<40} {:>12} {:>12} {:>7}",
+        "program", "runtime", "CPython", "ratio"
+    );
+    let mut ratios = Vec::new();
+    for path in files {
+        let source = std::fs::read_to_string(&path).expect("readable");
+        if source.contains("tracemalloc") {
+            continue;
+        }
+        let program = with_peak(&source);
+        let ours = peak_of(&ours(&program).1);
+        let theirs = peak_of(&python_output(&program));
+        let name = path
+            .file_name()
+            .expect("a file")
+            .to_string_lossy()
+            .into_owned();
+        if let (Some(a), Some(b)) = (ours, theirs) {
+            let r = a as f64 / b as f64;
+            ratios.push(r);
+            println!("{name:<40} {a:>12} {b:>12} {r:>7.2}");
+        }
+    }
+    ratios.sort_by(f64::total_cmp);
+    if !ratios.is_empty() {
+        println!("median ratio: {:.2}", ratios[ratios.len() / 2]);
+    }
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -138,4 +202,5 @@ fn main() {
             m.as_secs_f64() / t.as_secs_f64()
         );
     }
+    peaks();
 }

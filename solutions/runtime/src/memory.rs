@@ -201,7 +201,7 @@ fn take_references(h: &mut GcHeap, op: ObjId, dealloc: bool) -> Vec<ObjId> {
         Payload::BuiltinMethod { this, .. } if dealloc => out.push(*this),
         Payload::Super { class, this } if dealloc => out.extend([*class, *this]),
         Payload::Cell(c) => out.extend(c.take()),
-        Payload::WeakRef { callback } => out.extend(callback.take()),
+        Payload::WeakRef { callback, .. } => out.extend(callback.take()),
         Payload::Traceback { locals, next } => {
             // tb_dealloc: the next entry, then the frame (its variables in order).
             out.extend(next.take());
@@ -259,7 +259,7 @@ pub fn traverse(h: &GcHeap, op: ObjId, out: &mut Vec<ObjId>) {
         Payload::BuiltinMethod { this, .. } => out.push(*this),
         Payload::Super { class, this } => out.extend([*class, *this]),
         Payload::Cell(c) => out.extend(c),
-        Payload::WeakRef { callback } => out.extend(callback),
+        Payload::WeakRef { callback, .. } => out.extend(callback),
         Payload::Traceback { locals, next } => {
             out.extend(next);
             out.extend(locals);

@@ -68,6 +68,7 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("ImportError", "Exception"),
     ("ModuleNotFoundError", "ImportError"),
     ("MemoryError", "Exception"),
+    ("ReferenceError", "Exception"),
     ("KeyboardInterrupt", "BaseException"),
 ];
 

@@ -128,7 +128,7 @@ pub fn call_object(
             let (this, name) = (*this, name.clone());
             super::methods::call_method(h, this, &name, args, kwargs)
         }
-        Payload::WeakRef { .. } => {
+        Payload::WeakRef { proxy: false, .. } => {
             release(h, args);
             release(h, kwargs.into_iter().map(|(_, v)| v).collect());
             match h.weakref_get(func) {
@@ -407,7 +407,10 @@ pub fn run_del(h: &mut GcHeap, obj: ObjId) {
 /// Calls the callback of the weak reference `wr` with `wr` (`handle_callback` in
 /// Objects/weakrefobject.c); an exception is reported as unraisable.
 pub fn run_weakref_callback(h: &mut GcHeap, wr: ObjId) {
-    let Payload::WeakRef { callback: Some(cb) } = body(h, wr) else {
+    let Payload::WeakRef {
+        callback: Some(cb), ..
+    } = body(h, wr)
+    else {
         return;
     };
     let cb = *cb;

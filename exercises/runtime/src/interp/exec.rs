@@ -259,7 +259,7 @@ fn exec(h: &mut GcHeap, f: &mut Frame, s: &Stmt) -> PyResult<Flow> {
                 });
             }
         }
-        Stmt::With(_) => return unsupported(h, "the with statement"),
+        Stmt::With(w) => return exec_with(h, f, &w.items, &w.body),
         _ => return unsupported(h, "this statement"),
     }
     Ok(Flow::Normal)
@@ -290,6 +290,71 @@ fn exec_for(h: &mut GcHeap, f: &mut Frame, l: &ast::StmtFor) -> PyResult<Flow> {
     };
     h.decref(it);
     result
+}
+
+/// `with a as x, b as y: body`: `__enter__`, the body, then `__exit__` with the exception (or
+/// three `None`s); a true result from `__exit__` swallows the exception.
+fn exec_with(
+    h: &mut GcHeap,
+    f: &mut Frame,
+    items: &[ast::WithItem],
+    body: &[Stmt],
+) -> PyResult<Flow> {
+    let Some((item, rest)) = items.split_first() else {
+        return exec_body(h, f, body);
+    };
+    let manager = eval(h, f, &item.context_expr)?;
+    let entered = super::call::call_dunder(h, manager, "__enter__", vec![]);
+    let entered = match entered {
+        Ok(Some(v)) => v,
+        Ok(None) => {
+            h.decref(manager);
+            return unsupported(h, "a with statement on an object without __enter__");
+        }
+        Err(e) => {
+            h.decref(manager);
+            return Err(e);
+        }
+    };
+    let bound = match &item.optional_vars {
+        Some(target) => assign(h, f, target, entered),
+        None => Ok(()),
+    };
+    h.decref(entered);
+    let result = bound.and_then(|()| exec_with(h, f, rest, body));
+    let exit_args = match &result {
+        Err(e) => {
+            let cls = ops::type_of(h, e.exc);
+            h.incref(cls);
+            h.incref(e.exc);
+            vec![cls, e.exc, state::none(h)]
+        }
+        Ok(_) => vec![state::none(h), state::none(h), state::none(h)],
+    };
+    let exited = super::call::call_dunder(h, manager, "__exit__", exit_args.clone());
+    super::call::release(h, exit_args);
+    h.decref(manager);
+    let swallow = match exited {
+        Ok(Some(v)) => {
+            let t = ops::truthy(h, v);
+            h.decref(v);
+            t?
+        }
+        Ok(None) => false,
+        Err(e) => {
+            if let Err(old) = result {
+                h.decref(old.exc);
+            }
+            return Err(e);
+        }
+    };
+    match result {
+        Err(e) if swallow => {
+            h.decref(e.exc);
+            Ok(Flow::Normal)
+        }
+        other => other,
+    }
 }
 
 /// Binds `target = value` (value borrowed).

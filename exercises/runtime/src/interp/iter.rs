@@ -11,6 +11,17 @@ use super::state;
 /// `iter(v)`: a new iterator object.
 pub fn get_iter(h: &mut GcHeap, v: ObjId) -> PyResult<ObjId> {
     match body(h, v) {
+        Payload::Instance(_) => {
+            // The iteration protocol: __iter__ gives the iterator (itself, if it has __next__).
+            match super::call::call_dunder(h, v, "__iter__", vec![])? {
+                Some(it) => Ok(it),
+                None => {
+                    let cls = ops::type_of(h, v);
+                    let t = ops::class_name(h, cls);
+                    fail(h, "TypeError", format!("'{t}' object is not iterable"))
+                }
+            }
+        }
         Payload::Range { start, stop, step } => {
             let (next, stop, step) = (*start, *stop, *step);
             Ok(crate::memory::new_object(
@@ -58,6 +69,21 @@ pub fn keys_of(h: &GcHeap, v: ObjId) -> Vec<ObjId> {
 
 /// `next(it)`: `Ok(None)` when exhausted.
 pub fn iter_next(h: &mut GcHeap, it: ObjId) -> PyResult<Option<ObjId>> {
+    if let Payload::Instance(_) = body(h, it) {
+        return match super::call::call_dunder(h, it, "__next__", vec![]) {
+            Ok(Some(v)) => Ok(Some(v)),
+            Ok(None) => fail(h, "TypeError", "iter() returned non-iterator"),
+            Err(e) => {
+                let stop = state::builtin(h, "StopIteration");
+                if super::error::matches(h, e.exc, stop) {
+                    h.decref(e.exc);
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            }
+        };
+    }
     let (seq, index) = match ops::body_mut(h, it) {
         Payload::RangeIter { next, stop, step } => {
             let v = *next;

@@ -56,6 +56,8 @@ const METHODS: &[(&str, &[&str])] = &[
         ],
     ),
     ("Snapshot", &["statistics", "compare_to"]),
+    ("TextIOWrapper", &["write", "flush"]),
+    ("StringIO", &["write", "getvalue", "flush"]),
 ];
 
 /// `obj.name`: a new reference, or `Ok(None)` if there is no such attribute.
@@ -120,6 +122,16 @@ pub fn find_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<Option<ObjI
                 None if name == "__init__" => Some(state::new_builtin(h, "object.__init__")),
                 None => None,
             });
+        }
+        Payload::WeakRef { proxy: true, .. } => {
+            return match h.weakref_get(obj) {
+                Some(target) => find_attr(h, target, name),
+                None => fail(
+                    h,
+                    "ReferenceError",
+                    "weakly-referenced object no longer exists",
+                ),
+            };
         }
         Payload::Statistic(_) | Payload::StatisticDiff(_) | Payload::TraceFrame(_) => {
             return Ok(super::tracing::attribute(h, obj, name));

@@ -33,7 +33,7 @@ const GC_FUNCTIONS: &[&str] = &[
     "get_stats",
     "get_objects",
 ];
-const WEAKREF_FUNCTIONS: &[&str] = &["ref", "getweakrefcount"];
+const WEAKREF_FUNCTIONS: &[&str] = &["ref", "proxy", "getweakrefcount"];
 const TRACEMALLOC_FUNCTIONS: &[&str] = &[
     "start",
     "stop",
@@ -43,7 +43,13 @@ const TRACEMALLOC_FUNCTIONS: &[&str] = &[
     "take_snapshot",
     "clear_traces",
 ];
-const SYS_FUNCTIONS: &[&str] = &["getrefcount", "getsizeof", "intern", "getallocatedblocks"];
+const SYS_FUNCTIONS: &[&str] = &[
+    "getrefcount",
+    "getsizeof",
+    "intern",
+    "getallocatedblocks",
+    "_debugmallocstats",
+];
 
 fn module(h: &mut GcHeap, name: &str, functions: &[&str]) -> ObjId {
     let dict = state::new_dict(h);
@@ -95,16 +101,48 @@ pub fn install(h: &mut GcHeap) {
         _ => unreachable!(),
     };
     for stream in ["stdout", "stderr"] {
-        let s = state::new_str(h, stream);
+        let s = crate::memory::new_object(h, Payload::Stream(None));
         ops::dict_set_str(h, sys_dict, stream, s);
         h.decref(s);
     }
+    module(h, "io", &["StringIO"]);
 }
 
 /// `print(..., file=f)`: `sys.stdout` and `sys.stderr` share the output stream.
-pub fn write_to(h: &mut GcHeap, _file: ObjId, text: &str) -> PyResult<()> {
-    state::write(h, text);
+pub fn write_to(h: &mut GcHeap, file: ObjId, text: &str) -> PyResult<()> {
+    match super::ops::body_mut(h, file) {
+        Payload::Stream(Some(buffer)) => buffer.push_str(text),
+        Payload::Stream(None) => state::write(h, text),
+        other => {
+            let t = other.type_name();
+            return fail(
+                h,
+                "AttributeError",
+                format!("'{t}' object has no attribute 'write'"),
+            );
+        }
+    }
     Ok(())
+}
+
+/// The methods of streams: `write`, `getvalue`, `flush`.
+pub fn stream_method(h: &mut GcHeap, this: ObjId, name: &str, args: &[ObjId]) -> PyResult<ObjId> {
+    match name {
+        "write" => {
+            let text = super::text::str_of(h, args[0])?;
+            write_to(h, this, &text)?;
+            Ok(state::new_int(h, text.chars().count() as i64))
+        }
+        "getvalue" => match body(h, this) {
+            Payload::Stream(Some(b)) => {
+                let b = b.clone();
+                Ok(state::new_str(h, &b))
+            }
+            _ => unsupported(h, "getvalue() of a standard stream"),
+        },
+        "flush" => Ok(state::none(h)),
+        _ => unsupported(h, &format!("the stream method {name}")),
+    }
 }
 
 fn int_tuple(h: &mut GcHeap, values: &[usize]) -> ObjId {
@@ -254,7 +292,8 @@ fn call_body(h: &mut GcHeap, module: &str, func: &str, args: &[ObjId]) -> PyResu
             refs.iter().for_each(|&r| h.incref(r));
             Ok(state::new_list(h, refs))
         }
-        ("weakref", "ref") => new_weakref(h, args),
+        ("weakref", "ref") => new_weakref(h, args, false),
+        ("weakref", "proxy") => new_weakref(h, args, true),
         ("tracemalloc", _) => super::tracing::call(h, func, args),
         ("weakref", "getweakrefcount") => {
             let n = if h.is_gc(args[0]) && weakrefable(h, args[0]) {
@@ -283,6 +322,19 @@ fn call_body(h: &mut GcHeap, module: &str, func: &str, args: &[ObjId]) -> PyResu
                 )
             }
         },
+        ("sys", "_debugmallocstats") => {
+            // Your allocator's report, on stderr (CPython writes it to the C stderr).
+            let report = allocator::stats::debug_malloc_stats(st(h).alloc.inner());
+            state::write(h, &report);
+            Ok(state::none(h))
+        }
+        ("io", "StringIO") => {
+            let text = match args.first() {
+                Some(&a) => super::text::str_of(h, a)?,
+                None => String::new(),
+            };
+            Ok(crate::memory::new_object(h, Payload::Stream(Some(text))))
+        }
         ("sys", "getallocatedblocks") => {
             let n = st(h).alloc.inner().allocated_blocks();
             Ok(state::new_int(h, n as i64))
@@ -311,7 +363,9 @@ fn weakrefable(h: &mut GcHeap, op: ObjId) -> bool {
 }
 
 /// `weakref.ref(obj[, callback])`: the collector's weak reference, adopted as a runtime object.
-fn new_weakref(h: &mut GcHeap, args: &[ObjId]) -> PyResult<ObjId> {
+/// `weakref.proxy(obj[, callback])` is one too, never shared (a proxy is never the basic
+/// reference: it is made with a callback slot even without a callback).
+fn new_weakref(h: &mut GcHeap, args: &[ObjId], proxy: bool) -> PyResult<ObjId> {
     let Some(&obj) = args.first() else {
         return fail(h, "TypeError", "ref() takes at least 1 argument (0 given)");
     };
@@ -328,12 +382,13 @@ fn new_weakref(h: &mut GcHeap, args: &[ObjId]) -> PyResult<ObjId> {
         .get(1)
         .copied()
         .filter(|&c| !matches!(body(h, c), Payload::None));
-    let wr = h.new_weakref(obj, callback.map(|_| collector::weakref::Callback::host()));
+    let slot = (callback.is_some() || proxy).then(collector::weakref::Callback::host);
+    let wr = h.new_weakref(obj, slot);
     if !h.is_runtime(wr) {
         if let Some(c) = callback {
             h.incref(c);
         }
-        crate::memory::adopt(h, wr, Payload::WeakRef { callback });
+        crate::memory::adopt(h, wr, Payload::WeakRef { callback, proxy });
     }
     Ok(wr)
 }

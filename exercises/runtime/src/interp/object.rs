@@ -64,7 +64,11 @@ pub enum Payload {
     BuiltinMethod { this: ObjId, name: Rc<str> },
     /// A weak reference (`weakref.ref`): the collector keeps its referent; the payload holds
     /// its callback (a strong reference).
-    WeakRef { callback: Option<ObjId> },
+    WeakRef {
+        callback: Option<ObjId>,
+        /// A `weakref.proxy`: attribute access goes to the referent.
+        proxy: bool,
+    },
     /// `property(fget)`: a class attribute whose reading calls `fget(obj)`.
     Property { fget: ObjId },
     /// A traceback entry (a `PyTracebackObject` and its frame in one): the variables of a frame
@@ -81,6 +85,9 @@ pub enum Payload {
     StatisticDiff(allocator::trace::StatisticDiff),
     /// A `tracemalloc.Frame`: a file name and a line.
     TraceFrame(allocator::trace::Frame),
+    /// A text stream: `sys.stdout`/`sys.stderr` (`None`: they share the output) or an
+    /// `io.StringIO` (its text so far).
+    Stream(Option<String>),
     /// `super()`: the class after which to look, and the instance.
     Super { class: ObjId, this: ObjId },
     /// A cell: a variable shared between a function and the closures inside it.
@@ -309,9 +316,12 @@ impl Payload {
             Payload::Super { .. } => "super",
             Payload::Traceback { .. } => "traceback",
             Payload::Snapshot(_) => "Snapshot",
+            Payload::Stream(None) => "TextIOWrapper",
+            Payload::Stream(Some(_)) => "StringIO",
             Payload::Statistic(_) => "Statistic",
             Payload::StatisticDiff(_) => "StatisticDiff",
             Payload::TraceFrame(_) => "Frame",
+            Payload::WeakRef { proxy: true, .. } => "ProxyType",
             Payload::WeakRef { .. } => "ReferenceType",
             Payload::Property { .. } => "property",
             Payload::Module { .. } => "module",

@@ -87,3 +87,89 @@ def _exitfunc():
     while pending:
         f = pending.pop()
         f()
+
+
+class WeakKeyDictionary:
+    """A dict whose keys are held through weak references: an entry goes away with its key."""
+
+    def __init__(self):
+        self.data = {}
+
+    def __setitem__(self, key, value):
+        data = self.data
+        k = id(key)
+
+        def remove(wr, k=k):
+            entry = data.get(k)
+            if entry is not None and entry[0] is wr:
+                del data[k]
+
+        data[k] = (ref(key, remove), value)
+
+    def __getitem__(self, key):
+        entry = self.data.get(id(key))
+        if entry is None or entry[0]() is not key:
+            raise KeyError(key)
+        return entry[1]
+
+    def __delitem__(self, key):
+        del self.data[id(key)]
+
+    def __contains__(self, key):
+        entry = self.data.get(id(key))
+        return entry is not None and entry[0]() is key
+
+    def __len__(self):
+        return len(self.data)
+
+    def get(self, key, default=None):
+        if key in self:
+            return self[key]
+        return default
+
+    def keys(self):
+        return [wr() for wr, v in self.data.values() if wr() is not None]
+
+    def items(self):
+        return [(wr(), v) for wr, v in self.data.values() if wr() is not None]
+
+    def __iter__(self):
+        return iter(self.keys())
+
+
+class WeakSet:
+    """A set whose items are held through weak references: an item leaves when it dies."""
+
+    def __init__(self, items=()):
+        self.data = {}
+        for item in items:
+            self.add(item)
+
+    def add(self, item):
+        data = self.data
+        k = id(item)
+
+        def remove(wr, k=k):
+            if data.get(k) is wr:
+                del data[k]
+
+        if k not in data:
+            data[k] = ref(item, remove)
+
+    def discard(self, item):
+        self.data.pop(id(item), None)
+
+    def remove(self, item):
+        if id(item) not in self.data:
+            raise KeyError(item)
+        del self.data[id(item)]
+
+    def __contains__(self, item):
+        wr = self.data.get(id(item))
+        return wr is not None and wr() is item
+
+    def __len__(self):
+        return len(self.data)
+
+    def __iter__(self):
+        return iter([wr() for wr in self.data.values() if wr() is not None])

@@ -272,6 +272,7 @@ pub fn method(
         }
         ("dict", _) => super::dicts::dict_method(h, this, name, args),
         ("Snapshot", _) => super::tracing::snapshot_method(h, this, name, args),
+        ("TextIOWrapper" | "StringIO", _) => super::modules::stream_method(h, this, name, args),
         ("set", "add") => {
             super::methods::set_add(h, this, args[0])?;
             Ok(state::none(h))

@@ -10,13 +10,17 @@
 //!   `clear_unreachable_mask` does it first, for every collection.
 //! - The chapters' objects are neither tuples nor dicts, and there are no free lists:
 //!   `untrack_tuples`, `untrack_dicts` and `clear_freelists` ask a runtime's host (Part V), and
-//!   so does `DEBUG_SAVEALL` (step 12). `DEBUG_COLLECTABLE`/`DEBUG_UNCOLLECTABLE` are left out.
+//!   so do `DEBUG_COLLECTABLE` (step 8) and `DEBUG_SAVEALL` (step 12). `DEBUG_UNCOLLECTABLE`
+//!   is left out (nothing of a runtime is uncollectable: it has no legacy `tp_del`).
 //!   `DEBUG_STATS` prints to the heap's log (a runtime's host prints it to stderr).
 
 use std::time::Instant;
 
 use super::{GcHead, GcHeap, ListId, NUM_GENERATIONS};
 use crate::generations::{DEBUG_STATS, GcInfo, Phase};
+
+/// `gc.DEBUG_COLLECTABLE`: print the collectable objects found.
+pub const DEBUG_COLLECTABLE: u32 = 2;
 
 /// `gc.DEBUG_SAVEALL`: save unreachable objects in `gc.garbage` instead of freeing them.
 pub const DEBUG_SAVEALL: u32 = 32;
@@ -140,7 +144,16 @@ impl GcHeap {
             self.move_legacy_finalizer_reachable(finalizers);
         }
 
-        // 8. DEBUG_COLLECTABLE printing: not modelled.
+        // 8. DEBUG_COLLECTABLE: `debug_cycle("collectable", op)` for each unreachable object
+        //    (only a runtime's objects have a type to print).
+        if self.debug & DEBUG_COLLECTABLE != 0
+            && let Some(host) = self.host
+        {
+            for op in self.list_ids(unreachable) {
+                let line = format!("gc: collectable <{}>", host.describe(self, op));
+                self.print(line);
+            }
+        }
 
         // 9. Clear weak references and call the callbacks that must run.
         if found.weakrefs {

@@ -61,6 +61,8 @@ pub trait Host {
     /// `gc.set_debug(gc.DEBUG_SAVEALL)`: append `op`, found unreachable, to the runtime's
     /// `gc.garbage` instead of freeing it.
     fn save_garbage(&self, heap: &mut GcHeap, op: ObjId);
+    /// `Py_TYPE(op)->tp_name` and the address, as `debug_cycle` prints an object: `Node 0x7f…`.
+    fn describe(&self, heap: &GcHeap, op: ObjId) -> String;
     /// Print one line of the collector's own output (`DEBUG_STATS`, unraisable reports) to the
     /// runtime's stderr.
     fn write_line(&self, heap: &mut GcHeap, line: &str);

@@ -97,6 +97,7 @@ pub fn install(h: &mut GcHeap) {
     ] {
         state::new_builtin_class(h, name, &[object]);
     }
+    state::new_builtin_class(h, "UnraisableHookArgs", &[object]);
     let int = state::builtin(h, "int");
     state::new_builtin_class(h, "bool", &[int]);
     state::new_builtin_class(h, "BaseException", &[object]);

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use collector::cycles::{GcHeap, ObjId};
 use rustpython_parser::ast::{self, Expr};
 
-use super::error::{Flow, PyResult, fail, unsupported};
+use super::error::{Flow, PyErr, PyResult, fail, unsupported};
 use super::exec::{Frame, exec_body};
 use super::expr::{eval, eval_all};
 use super::object::Payload;
@@ -389,19 +389,64 @@ pub fn call_dunder(
 pub fn run_del(h: &mut GcHeap, obj: ObjId) {
     if let Err(err) = call_dunder(h, obj, "__del__", vec![]).map(|r| r.map(|v| h.decref(v))) {
         let cls = ops::type_of(h, obj);
-        let name = ops::class_name(h, cls);
-        let mut text =
-            format!("Exception ignored in: <function {name}.__del__ at 0x7f0000000000>\n");
-        text += "Traceback (most recent call last):\n";
-        let filename = h.state::<State>().filename.clone();
-        for (func, line) in err.traceback.iter().rev() {
-            text += &format!("  File \"{filename}\", line {line}, in {func}\n");
-        }
-        text += &super::error::exception_line(h, err.exc);
-        text.push('\n');
-        state::write(h, &text);
-        h.decref(err.exc);
+        let del = ops::class_lookup(h, cls, "__del__").expect("a class with __del__");
+        write_unraisable(h, err, del);
     }
+}
+
+/// `PyErr_WriteUnraisable(object)`: an exception that cannot propagate (from `__del__`, a weak
+/// reference callback, a `gc.callbacks` function) goes to `sys.unraisablehook`. The default
+/// hook prints `Exception ignored in: {object!r}`, the traceback and the exception; a hook the
+/// program installed gets an `UnraisableHookArgs` (exc_type, exc_value, exc_traceback,
+/// err_msg, object).
+pub fn write_unraisable(h: &mut GcHeap, err: PyErr, object: ObjId) {
+    let sys = st(h).modules["sys"];
+    let hook = getattr(h, sys, "unraisablehook").ok();
+    if let Some(hook) = hook
+        && !matches!(body(h, hook), Payload::Builtin(_))
+    {
+        let cls = ops::type_of(h, err.exc);
+        let args_class = state::builtin(h, "UnraisableHookArgs");
+        h.incref(args_class);
+        h.incref(cls);
+        h.incref(object);
+        let attrs = vec![
+            (Rc::from("exc_type"), cls),
+            (Rc::from("exc_value"), err.exc),
+            (Rc::from("exc_traceback"), state::none(h)),
+            (Rc::from("err_msg"), state::none(h)),
+            (Rc::from("object"), object),
+        ];
+        let args = crate::memory::new_object(
+            h,
+            Payload::Instance(super::object::InstanceObj {
+                class: args_class,
+                attrs,
+                slots: Vec::new(),
+                has_slots: false,
+                dict: None,
+            }),
+        );
+        match call_object(h, hook, vec![args], Vec::new()) {
+            Ok(v) => h.decref(v),
+            Err(e) => h.decref(e.exc),
+        }
+        h.decref(hook);
+        return;
+    }
+    if let Some(hook) = hook {
+        h.decref(hook);
+    }
+    let what = super::text::repr_of(h, object).unwrap_or_default();
+    let mut text = format!("Exception ignored in: {what}\nTraceback (most recent call last):\n");
+    let filename = h.state::<State>().filename.clone();
+    for (func, line) in err.traceback.iter().rev() {
+        text += &format!("  File \"{filename}\", line {line}, in {func}\n");
+    }
+    text += &super::error::exception_line(h, err.exc);
+    text.push('\n');
+    state::write(h, &text);
+    h.decref(err.exc);
 }
 
 /// Calls the callback of the weak reference `wr` with `wr` (`handle_callback` in
@@ -419,15 +464,7 @@ pub fn run_weakref_callback(h: &mut GcHeap, wr: ObjId) {
     let r = call_object(h, cb, vec![wr], Vec::new());
     match r {
         Ok(v) => h.decref(v),
-        Err(err) => {
-            let what = super::text::repr_of(h, cb).unwrap_or_default();
-            let mut text = format!("Exception ignored in: {what}\n");
-            text += "Traceback (most recent call last):\n";
-            text += &super::error::exception_line(h, err.exc);
-            text.push('\n');
-            state::write(h, &text);
-            h.decref(err.exc);
-        }
+        Err(err) => write_unraisable(h, err, cb),
     }
     h.decref(cb);
 }

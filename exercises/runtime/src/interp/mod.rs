@@ -90,6 +90,14 @@ impl Host for Slots {
         let garbage = heap.state::<State>().gc_garbage;
         methods::list_append(heap, garbage, op);
     }
+    fn describe(&self, heap: &GcHeap, op: ObjId) -> String {
+        let name = match &heap.payload::<PyObj>(op).body {
+            Payload::Instance(i) => ops::class_name(heap, i.class).to_string(),
+            Payload::Class(_) => "type".to_string(),
+            other => other.type_name().to_string(),
+        };
+        format!("{name} {:#x}", crate::memory::object_address(heap, op))
+    }
     fn write_line(&self, heap: &mut GcHeap, line: &str) {
         state::write(heap, &format!("{line}\n"));
     }

@@ -105,6 +105,11 @@ pub fn install(h: &mut GcHeap) {
         ops::dict_set_str(h, sys_dict, stream, s);
         h.decref(s);
     }
+    for name in ["unraisablehook", "__unraisablehook__"] {
+        let f = state::new_builtin(h, "sys.unraisablehook");
+        ops::dict_set_str(h, sys_dict, name, f);
+        h.decref(f);
+    }
     module(h, "io", &["StringIO"]);
 }
 
@@ -322,6 +327,7 @@ fn call_body(h: &mut GcHeap, module: &str, func: &str, args: &[ObjId]) -> PyResu
                 )
             }
         },
+        ("sys", "unraisablehook") => unsupported(h, "calling sys.unraisablehook directly"),
         ("sys", "_debugmallocstats") => {
             // Your allocator's report, on stderr (CPython writes it to the C stderr).
             let report = allocator::stats::debug_malloc_stats(st(h).alloc.inner());
@@ -444,17 +450,7 @@ pub fn run_gc_callbacks(h: &mut GcHeap, phase: Phase, info: &GcInfo) {
         h.incref(d);
         match super::call::call_object(h, c, vec![p, d], Vec::new()) {
             Ok(v) => h.decref(v),
-            Err(e) => {
-                let what = super::text::repr_of(h, c).unwrap_or_default();
-                let line = super::error::exception_line(h, e.exc);
-                state::write(
-                    h,
-                    &format!(
-                        "Exception ignored in: {what}\nTraceback (most recent call last):\n{line}\n"
-                    ),
-                );
-                h.decref(e.exc);
-            }
+            Err(e) => super::call::write_unraisable(h, e, c),
         }
         h.decref(c);
     }

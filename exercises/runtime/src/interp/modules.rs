@@ -111,6 +111,7 @@ pub fn install(h: &mut GcHeap) {
         h.decref(f);
     }
     module(h, "io", &["StringIO"]);
+    module(h, "re", &["sub"]);
 }
 
 /// `print(..., file=f)`: `sys.stdout` and `sys.stderr` share the output stream.
@@ -333,6 +334,31 @@ fn call_body(h: &mut GcHeap, module: &str, func: &str, args: &[ObjId]) -> PyResu
             let report = allocator::stats::debug_malloc_stats(st(h).alloc.inner());
             state::write(h, &report);
             Ok(state::none(h))
+        }
+        ("re", "sub") => {
+            // re.sub(pattern, repl, string[, count]): enough to normalise output (addresses,
+            // numbers). The pattern uses the `regex` crate's syntax, which agrees with Python's
+            // for the usual classes, groups and repetitions; `\1` in repl means group 1.
+            if args.len() < 3 {
+                return fail(h, "TypeError", "sub() missing required arguments");
+            }
+            let pattern = super::text::str_of(h, args[0])?;
+            let repl = super::text::str_of(h, args[1])?;
+            let text = super::text::str_of(h, args[2])?;
+            let count = match args.get(3) {
+                Some(&c) => usize::try_from(int_arg(h, c)?).unwrap_or(0),
+                None => 0,
+            };
+            let re = match regex::Regex::new(&pattern) {
+                Ok(re) => re,
+                Err(e) => return fail(h, "ValueError", format!("bad pattern: {e}")),
+            };
+            let repl = regex::Regex::new(r"\\(\d+)")
+                .expect("a valid pattern")
+                .replace_all(&repl.replace('$', "$$"), "$${${1}}")
+                .into_owned();
+            let out = re.replacen(&text, count, repl.as_str());
+            Ok(state::new_str(h, &out))
         }
         ("io", "StringIO") => {
             let text = match args.first() {

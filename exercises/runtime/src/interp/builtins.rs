@@ -139,7 +139,8 @@ pub fn call_builtin(
     if let Some((module, func)) = name.split_once('.') {
         return super::modules::call(h, module, func, args, kwargs);
     }
-    let r = builtin_body(h, name, &args, &kwargs);
+    let r = super::arity::check(h, name, args.len())
+        .and_then(|()| builtin_body(h, name, &args, &kwargs));
     release(h, args);
     release(h, kwargs.into_iter().map(|(_, v)| v).collect());
     r
@@ -229,8 +230,21 @@ fn builtin_body(
         "hash" => {
             let k = ops::hash_key(h, args[0])?;
             let v = match k {
+                // hash(-1) is -2: -1 is C's error value for tp_hash.
+                super::object::HashKey::Int(-1) => -2,
                 super::object::HashKey::Int(i) => i,
-                _ => (crate::memory::object_address(h, args[0]) >> 4) as i64,
+                super::object::HashKey::User(i) => i,
+                super::object::HashKey::Id(_) => {
+                    (crate::memory::object_address(h, args[0]) >> 4) as i64
+                }
+                other => {
+                    // Equal values hash alike (a tuple by its items); the value itself differs
+                    // from CPython's (str hashes are randomised there anyway).
+                    use std::hash::{Hash, Hasher};
+                    let mut s = rustc_hash::FxHasher::default();
+                    other.hash(&mut s);
+                    (s.finish() >> 2) as i64
+                }
             };
             Ok(state::new_int(h, v))
         }

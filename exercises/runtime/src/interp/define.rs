@@ -53,13 +53,19 @@ pub fn make_function(
     }
     let mut closure = Vec::new();
     for name in &code.freevars {
-        let cell = f
-            .cells
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, c)| *c)
-            .expect("a free variable's cell exists in the enclosing frame");
-        h.incref(cell);
+        let cell = match f.cells.iter().find(|(n, _)| n == name).map(|(_, c)| *c) {
+            Some(c) => {
+                h.incref(c);
+                c
+            }
+            None => {
+                // A comprehension's variable (its frame keeps plain locals, not cells): the
+                // closure gets a cell of its own holding the value now. Python would share the
+                // variable; the difference shows only if the function outlives the iteration.
+                let value = super::exec::load(h, f, name).ok();
+                crate::memory::new_object(h, Payload::Cell(value))
+            }
+        };
         closure.push(cell);
     }
     let closure = (!closure.is_empty()).then(|| state::new_tuple(h, closure));
@@ -266,8 +272,34 @@ pub fn instantiate(
     let object = state::builtin(h, "object");
     let exception = state::builtin(h, "BaseException");
     if ops::is_subclass(h, cls, exception) {
-        release(h, kwargs.into_iter().map(|(_, v)| v).collect());
-        return Ok(instantiate_exception(h, cls, args));
+        // BaseException.__new__ stores every argument in `args`; a Python __init__ then runs
+        // (and may call super().__init__(...), which sets `args` again).
+        let init = ops::class_lookup(h, cls, "__init__")
+            .filter(|&f| matches!(body(h, f), Payload::Function(_)));
+        let Some(init) = init else {
+            release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+            return Ok(instantiate_exception(h, cls, args));
+        };
+        for &a in &args {
+            h.incref(a);
+        }
+        let exc = instantiate_exception(h, cls, args.clone());
+        h.incref(init);
+        h.incref(exc);
+        let mut full = vec![exc];
+        full.extend(args);
+        let r = call_object(h, init, full, kwargs);
+        h.decref(init);
+        return match r {
+            Ok(v) => {
+                h.decref(v);
+                Ok(exc)
+            }
+            Err(e) => {
+                h.decref(exc);
+                Err(e)
+            }
+        };
     }
     let (nslots, has_dict) = {
         let c = body(h, cls).as_class();

@@ -8,7 +8,13 @@ use super::ops;
 use super::state;
 
 /// The methods of dicts (args borrowed).
-pub fn dict_method(h: &mut GcHeap, d: ObjId, name: &str, args: &[ObjId]) -> PyResult<ObjId> {
+pub fn dict_method(
+    h: &mut GcHeap,
+    d: ObjId,
+    name: &str,
+    args: &[ObjId],
+    kwargs: &[(std::rc::Rc<str>, ObjId)],
+) -> PyResult<ObjId> {
     match name {
         "get" => match ops::dict_get(h, d, args[0])? {
             Some(v) => {
@@ -73,7 +79,12 @@ pub fn dict_method(h: &mut GcHeap, d: ObjId, name: &str, args: &[ObjId]) -> PyRe
             Ok(state::new_list(h, out))
         }
         "update" => {
-            super::convert::dict_update(h, d, args[0])?;
+            if let Some(&from) = args.first() {
+                super::convert::dict_update(h, d, from)?;
+            }
+            for (k, v) in kwargs {
+                ops::dict_set_str(h, d, k, *v);
+            }
             Ok(state::none(h))
         }
         "clear" => {

@@ -103,7 +103,7 @@ pub fn print_uncaught(h: &mut GcHeap, err: PyErr) {
 pub fn exception_line(h: &mut GcHeap, exc: ObjId) -> String {
     let cls = super::ops::type_of(h, exc);
     let name = super::ops::class_name(h, cls);
-    let message = text::str_of_exception(h, exc);
+    let message = text::str_of(h, exc).unwrap_or_else(|_| text::str_of_exception(h, exc));
     if message.is_empty() {
         name.to_string()
     } else {

@@ -122,14 +122,30 @@ pub fn comprehension(
         h.incref(*c);
     }
     h.incref(f.globals);
+    // A comprehension inside a comprehension (or a class body) sees the outer one's
+    // variables: they are copied in (they cannot change while the inner one runs).
+    let outer: Vec<(std::rc::Rc<str>, ObjId)> = match (&f.code, &f.locals) {
+        (None, Some(locals)) => locals.clone(),
+        _ => Vec::new(),
+    };
+    for (_, v) in &outer {
+        h.incref(*v);
+    }
     let mut child = Frame {
         globals: f.globals,
-        locals: Some(Vec::new()),
+        locals: Some(outer),
         cells: f.cells.clone(),
         code: None,
         name: f.name.clone(),
         line: f.line,
-        enclosing: f.enclosing.clone(),
+        // Functions made inside see the comprehension's variables as enclosing names.
+        enclosing: {
+            let mut names = (*f.enclosing).clone();
+            for g in generators {
+                target_names(&g.target, &mut names);
+            }
+            std::rc::Rc::new(names)
+        },
         qualprefix: f.qualprefix.clone(),
     };
     let r = comp_loop(h, &mut child, generators, &what, result, it);
@@ -213,4 +229,17 @@ fn comp_loop(
         }
     }
     Ok(())
+}
+
+/// The names a `for` target binds.
+fn target_names(e: &ast::Expr, out: &mut std::collections::HashSet<std::rc::Rc<str>>) {
+    match e {
+        ast::Expr::Name(n) => {
+            out.insert(std::rc::Rc::from(n.id.as_str()));
+        }
+        ast::Expr::Tuple(t) => t.elts.iter().for_each(|e| target_names(e, out)),
+        ast::Expr::List(l) => l.elts.iter().for_each(|e| target_names(e, out)),
+        ast::Expr::Starred(s) => target_names(&s.value, out),
+        _ => {}
+    }
 }

@@ -119,7 +119,22 @@ pub fn find_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<Option<ObjI
             });
             return Ok(match found {
                 Some(f) => Some(bind(h, f, this)?),
-                None if name == "__init__" => Some(state::new_builtin(h, "object.__init__")),
+                None if name == "__init__" => {
+                    let exception = state::builtin(h, "BaseException");
+                    if ops::isinstance(h, this, exception) {
+                        // BaseException.__init__(self, *args): `args` becomes the arguments.
+                        h.incref(this);
+                        Some(crate::memory::new_object(
+                            h,
+                            Payload::BuiltinMethod {
+                                this,
+                                name: Rc::from("__exc_init__"),
+                            },
+                        ))
+                    } else {
+                        Some(state::new_builtin(h, "object.__init__"))
+                    }
+                }
                 None => None,
             });
         }
@@ -436,7 +451,9 @@ pub fn call_method(
     args: Vec<ObjId>,
     kwargs: Vec<(Rc<str>, ObjId)>,
 ) -> PyResult<ObjId> {
-    let r = super::seq::method(h, this, name, &args, &kwargs);
+    let type_name = body(h, this).type_name();
+    let r = super::arity::check(h, &format!("{type_name}.{name}"), args.len())
+        .and_then(|()| super::seq::method(h, this, name, &args, &kwargs));
     release(h, args);
     release(h, kwargs.into_iter().map(|(_, v)| v).collect());
     r

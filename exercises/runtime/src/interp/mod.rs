@@ -6,6 +6,7 @@
 //! *new* reference, which the caller must store or `decref`; an `ObjId` argument is *borrowed*.
 
 pub mod arith;
+pub mod arity;
 pub mod builtins;
 pub mod call;
 pub mod code;
@@ -109,21 +110,45 @@ static SLOTS: Slots = Slots;
 ///
 /// The program runs on a thread of its own, whose stack (`Options::stack_size`) bounds how deeply
 /// the evaluator and the deallocations may recurse.
+///
+/// A bug of the runtime (or of your crates) that panics does not lose what the program printed
+/// before: the output comes back with a last line saying so, and status 101.
 pub fn run_source(source: &str, filename: &str, options: &Options) -> Output {
     let (source, filename, opts) = (source.to_string(), filename.to_string(), options.clone());
-    std::thread::Builder::new()
+    let printed = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let shared = printed.clone();
+    let result = std::thread::Builder::new()
         .name("python".into())
         .stack_size(options.stack_size.unwrap_or(256 << 20))
-        .spawn(move || run_on_this_thread(&source, &filename, &opts))
+        .spawn(move || run_on_this_thread(&source, &filename, &opts, shared))
         .expect("cannot start the interpreter's thread")
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        .join();
+    match result {
+        Ok(output) => output,
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("a panic");
+            let mut text = printed.lock().map(|t| t.clone()).unwrap_or_default();
+            text += &format!("[the runtime panicked: {why}]\n");
+            Output { text, status: 101 }
+        }
+    }
 }
 
-fn run_on_this_thread(source: &str, filename: &str, options: &Options) -> Output {
+fn run_on_this_thread(
+    source: &str,
+    filename: &str,
+    options: &Options,
+    printed: std::sync::Arc<std::sync::Mutex<String>>,
+) -> Output {
     let mut heap = GcHeap::new();
     heap.set_host(&SLOTS);
-    heap.set_state(Box::new(State::new(source, filename, options.clone())));
+    let mut state = State::new(source, filename, options.clone());
+    state.printed = Some(printed);
+    heap.set_state(Box::new(state));
     // CPython starts with automatic collection on (gcmodule.c: `gcstate->enabled = 1`).
     heap.enable();
     let h = &mut heap;

@@ -167,7 +167,8 @@ pub fn call(
     args: Vec<ObjId>,
     kwargs: Vec<(Rc<str>, ObjId)>,
 ) -> PyResult<ObjId> {
-    let r = call_body(h, module, func, &args);
+    let r = super::arity::check(h, &format!("{module}.{func}"), args.len())
+        .and_then(|()| call_body(h, module, func, &args));
     release(h, args);
     release(h, kwargs.into_iter().map(|(_, v)| v).collect());
     r

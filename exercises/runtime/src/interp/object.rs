@@ -219,6 +219,9 @@ pub enum HashKey {
     Tuple(Vec<HashKey>),
     /// Any other object, by identity.
     Id(ObjId),
+    /// An instance whose class defines `__hash__`: by that hash. (Two such objects with equal
+    /// hashes are taken as the same key: this runtime does not call `__eq__` on collisions.)
+    User(i64),
 }
 
 impl Payload {

@@ -131,6 +131,14 @@ pub fn hash_key(h: &mut GcHeap, op: ObjId) -> PyResult<HashKey> {
             let t = body(h, op).type_name();
             return fail(h, "TypeError", format!("unhashable type: '{t}'"));
         }
+        Payload::Instance(_) => match super::call::call_dunder(h, op, "__hash__", vec![])? {
+            Some(v) => {
+                let i = super::builtins::int_arg(h, v);
+                h.decref(v);
+                HashKey::User(i?)
+            }
+            None => HashKey::Id(op),
+        },
         _ => HashKey::Id(op),
     })
 }

@@ -270,8 +270,16 @@ pub fn method(
             items.iter().for_each(|&i| h.incref(i));
             Ok(state::new_list(h, items))
         }
-        ("dict", _) => super::dicts::dict_method(h, this, name, args),
+        ("dict", _) => super::dicts::dict_method(h, this, name, args, _kwargs),
         ("Snapshot", _) => super::tracing::snapshot_method(h, this, name, args),
+        (_, "__exc_init__") => {
+            args.iter().for_each(|&a| h.incref(a));
+            let t = state::new_tuple(h, args.to_vec());
+            let r = super::methods::set_attr(h, this, "args", t);
+            h.decref(t);
+            r?;
+            Ok(state::none(h))
+        }
         ("TextIOWrapper" | "StringIO", _) => super::modules::stream_method(h, this, name, args),
         ("set", "add") => {
             super::methods::set_add(h, this, args[0])?;
@@ -322,7 +330,7 @@ pub fn method(
                     return Ok(state::new_int(h, s.matches(&p).count() as i64));
                 }
                 "ljust" | "rjust" => {
-                    let w = int_arg(h, args[0])? as usize;
+                    let w = usize::try_from(int_arg(h, args[0])?).unwrap_or(0);
                     let n = s.chars().count();
                     let pad = " ".repeat(w.saturating_sub(n));
                     if name == "ljust" { s + &pad } else { pad + &s }

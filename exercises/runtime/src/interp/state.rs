@@ -42,6 +42,8 @@ pub struct State {
     pub options: Options,
     /// What the program printed so far.
     pub out: String,
+    /// A copy of it that survives a panic of the interpreter's thread.
+    pub printed: Option<std::sync::Arc<std::sync::Mutex<String>>>,
     /// `None`, `False`, `True`.
     pub none: ObjId,
     pub false_: ObjId,
@@ -101,6 +103,7 @@ impl State {
             module_ast: None,
             options,
             out: String::new(),
+            printed: None,
             none,
             false_: none,
             true_: none,
@@ -189,7 +192,13 @@ impl State {
 
 /// Prints `text` (stdout and stderr share one stream, as `2>&1` shows them).
 pub fn write(h: &mut GcHeap, text: &str) {
-    st(h).out.push_str(text);
+    let s = st(h);
+    s.out.push_str(text);
+    if let Some(printed) = &s.printed
+        && let Ok(mut p) = printed.lock()
+    {
+        p.push_str(text);
+    }
 }
 
 /// A new reference to `None`.

@@ -111,10 +111,10 @@ pub fn binop(h: &mut GcHeap, op: Operator, a: ObjId, b: ObjId, inplace: bool) ->
             let s = x.repeat((*n).max(0) as usize);
             Ok(state::new_str(h, &s))
         }
-        (Operator::Add, Payload::List(_), Payload::List(y)) if inplace => {
-            let items = y.items.clone();
+        (Operator::Add, Payload::List(_), _) if inplace => {
+            // list += iterable is list.extend(iterable).
+            let items = super::iter::collect(h, b)?;
             let n = items.len();
-            items.iter().for_each(|&i| h.incref(i));
             if let Payload::List(l) = body_mut(h, a) {
                 l.items.extend(items);
                 l.model.extend(n);

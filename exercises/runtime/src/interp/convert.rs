@@ -18,6 +18,31 @@ pub fn construct(h: &mut GcHeap, name: &str, args: &[ObjId]) -> PyResult<ObjId> 
     match (name, arg) {
         ("object", None) => Ok(crate::memory::new_object(h, Payload::Object)),
         ("int", None) => Ok(state::new_int(h, 0)),
+        ("int", Some(a)) if args.len() > 1 => {
+            let base = super::builtins::int_arg(h, args[1])?;
+            let text = super::text::str_of(h, a)?;
+            let t = text.trim().to_lowercase();
+            let digits = match base {
+                16 => t.trim_start_matches("0x"),
+                8 => t.trim_start_matches("0o"),
+                2 => t.trim_start_matches("0b"),
+                _ => t.as_str(),
+            };
+            match u32::try_from(base)
+                .ok()
+                .and_then(|b| i64::from_str_radix(digits, b).ok())
+            {
+                Some(v) => Ok(state::new_int(h, v)),
+                None => fail(
+                    h,
+                    "ValueError",
+                    format!(
+                        "invalid literal for int() with base {base}: {}",
+                        super::text::str_repr(&text)
+                    ),
+                ),
+            }
+        }
         ("int", Some(a)) => match body(h, a) {
             Payload::Int(i) => Ok(state::new_int(h, *i)),
             Payload::Bool(b) => Ok(state::new_int(h, i64::from(*b))),
@@ -282,6 +307,14 @@ pub fn builtin_sequence_function(
                 args.iter().for_each(|&a| h.incref(a));
                 args.to_vec()
             };
+            let default = kwargs
+                .iter()
+                .find(|(k, _)| &**k == "default")
+                .map(|(_, v)| *v);
+            if let (true, Some(d)) = (items.is_empty(), default) {
+                h.incref(d);
+                return Ok(d);
+            }
             if items.is_empty() {
                 return fail(
                     h,
@@ -320,10 +353,29 @@ pub fn builtin_sequence_function(
         },
         "round" => {
             let x = ops::number(body(h, args[0])).unwrap_or(0.0);
-            match args.get(1) {
+            let is_int = matches!(body(h, args[0]), Payload::Int(_) | Payload::Bool(_));
+            match args
+                .get(1)
+                .filter(|&&n| !matches!(body(h, n), Payload::None))
+            {
+                // round(int, n) stays an int; a negative n rounds to tens, hundreds, ...
+                Some(&n) if is_int => {
+                    let n = int_arg(h, n)?;
+                    let v = int_arg(h, args[0])?;
+                    if n >= 0 {
+                        return Ok(state::new_int(h, v));
+                    }
+                    let unit = 10f64.powi((-n) as i32);
+                    let r = ((v as f64) / unit).round_ties_even() * unit;
+                    Ok(state::new_int(h, r as i64))
+                }
                 Some(&n) => {
                     let n = int_arg(h, n)?;
-                    let s = format!("{x:.*}", n.max(0) as usize);
+                    if n < 0 {
+                        let unit = 10f64.powi((-n) as i32);
+                        return Ok(state::new_float(h, (x / unit).round_ties_even() * unit));
+                    }
+                    let s = format!("{x:.*}", n as usize);
                     Ok(state::new_float(h, s.parse().unwrap_or(x)))
                 }
                 None => {
@@ -342,8 +394,14 @@ pub fn builtin_sequence_function(
                 }
                 ls
             };
-            let start = match (name, args.get(1)) {
-                ("enumerate", Some(&s)) => int_arg(h, s)?,
+            let start_arg = args.get(1).copied().or_else(|| {
+                kwargs
+                    .iter()
+                    .find(|(k, _)| &**k == "start")
+                    .map(|(_, v)| *v)
+            });
+            let start = match (name, start_arg) {
+                ("enumerate", Some(s)) => int_arg(h, s)?,
                 _ => 0,
             };
             let n = lists.iter().map(Vec::len).min().unwrap_or(0);

@@ -367,6 +367,14 @@ fn unary(h: &mut GcHeap, op: UnaryOp, v: ObjId) -> PyResult<ObjId> {
             h.incref(v);
             Ok(v)
         }
+        (UnaryOp::UAdd, Payload::Bool(b)) => {
+            let i = i64::from(*b);
+            Ok(state::new_int(h, i))
+        }
+        (UnaryOp::Invert, Payload::Bool(b)) => {
+            let i = !i64::from(*b);
+            Ok(state::new_int(h, i))
+        }
         (UnaryOp::Invert, Payload::Int(i)) => {
             let i = !*i;
             Ok(state::new_int(h, i))

@@ -37,27 +37,10 @@ const METHODS: &[(&str, &[&str])] = &[
         "set",
         &["add", "discard", "remove", "pop", "clear", "update"],
     ),
-    (
-        "str",
-        &[
-            "join",
-            "split",
-            "upper",
-            "lower",
-            "strip",
-            "startswith",
-            "endswith",
-            "replace",
-            "format",
-            "ljust",
-            "rjust",
-            "find",
-            "count",
-        ],
-    ),
     ("Snapshot", &["statistics", "compare_to"]),
     ("TextIOWrapper", &["write", "flush"]),
     ("StringIO", &["write", "getvalue", "flush"]),
+    ("tuple", &["count", "index"]),
 ];
 
 /// `obj.name`: a new reference, or `Ok(None)` if there is no such attribute.
@@ -198,7 +181,8 @@ pub fn find_attr(h: &mut GcHeap, obj: ObjId, name: &str) -> PyResult<Option<ObjI
     let type_name = ops::class_name(h, cls);
     let is_method = METHODS
         .iter()
-        .any(|(t, names)| **t == *type_name && names.contains(&name));
+        .any(|(t, names)| **t == *type_name && names.contains(&name))
+        || (&*type_name == "str" && super::strs::METHODS.contains(&name));
     if is_method {
         h.incref(obj);
         let m = crate::memory::new_object(
@@ -243,6 +227,7 @@ pub fn method_for_call(h: &mut GcHeap, obj: ObjId, name: &str) -> MethodCall {
             if METHODS
                 .iter()
                 .any(|(t, names)| *t == type_name && names.contains(&name))
+                || (type_name == "str" && super::strs::METHODS.contains(&name))
             {
                 MethodCall::Builtin
             } else {

@@ -17,6 +17,7 @@ pub mod error;
 pub mod exec;
 pub mod expr;
 pub mod flow;
+pub mod format;
 pub mod items;
 pub mod iter;
 pub mod methods;
@@ -26,6 +27,7 @@ pub mod object;
 pub mod ops;
 pub mod seq;
 pub mod state;
+pub mod strs;
 pub mod text;
 pub mod tracing;
 

@@ -121,13 +121,6 @@ pub fn getitem(h: &mut GcHeap, obj: ObjId, key: ObjId) -> PyResult<ObjId> {
     }
 }
 
-fn str_arg(h: &mut GcHeap, args: &[ObjId], i: usize) -> PyResult<String> {
-    match args.get(i) {
-        Some(&a) => super::text::str_of(h, a),
-        None => fail(h, "TypeError", "missing argument"),
-    }
-}
-
 /// `this.name(*args)` for a built-in type.
 pub fn method(
     h: &mut GcHeap,
@@ -189,13 +182,23 @@ pub fn method(
             crate::memory::container_grew(h, this);
             Ok(v)
         }
-        ("list", "remove") | ("list", "index") | ("list", "count") => {
+        ("list", "remove") | ("list" | "tuple", "index" | "count") => {
             let items = match body(h, this) {
                 Payload::List(l) => l.items.clone(),
+                Payload::Tuple(t) => t.clone(),
                 _ => Vec::new(),
             };
+            // index(x, start): the search starts at `start` (negative counts from the end).
+            let start = match (name, args.get(1)) {
+                ("index", Some(&s)) => {
+                    let s = int_arg(h, s)?;
+                    let n = items.len() as i64;
+                    (if s < 0 { s + n } else { s }).clamp(0, n) as usize
+                }
+                _ => 0,
+            };
             let mut hits = Vec::new();
-            for (i, &x) in items.iter().enumerate() {
+            for (i, &x) in items.iter().enumerate().skip(start) {
                 if ops::eq(h, x, args[0])? {
                     hits.push(i);
                 }
@@ -307,58 +310,7 @@ pub fn method(
         }
         ("str", _) => {
             let s = super::text::str_of(h, this)?;
-            let r: String = match name {
-                "upper" => s.to_uppercase(),
-                "lower" => s.to_lowercase(),
-                "strip" => s.trim().to_string(),
-                "replace" => s.replace(&str_arg(h, args, 0)?, &str_arg(h, args, 1)?),
-                "startswith" => {
-                    let p = str_arg(h, args, 0)?;
-                    return Ok(state::new_bool(h, s.starts_with(&p)));
-                }
-                "endswith" => {
-                    let p = str_arg(h, args, 0)?;
-                    return Ok(state::new_bool(h, s.ends_with(&p)));
-                }
-                "find" => {
-                    let p = str_arg(h, args, 0)?;
-                    let i = s.find(&p).map_or(-1, |i| s[..i].chars().count() as i64);
-                    return Ok(state::new_int(h, i));
-                }
-                "count" => {
-                    let p = str_arg(h, args, 0)?;
-                    return Ok(state::new_int(h, s.matches(&p).count() as i64));
-                }
-                "ljust" | "rjust" => {
-                    let w = usize::try_from(int_arg(h, args[0])?).unwrap_or(0);
-                    let n = s.chars().count();
-                    let pad = " ".repeat(w.saturating_sub(n));
-                    if name == "ljust" { s + &pad } else { pad + &s }
-                }
-                "join" => {
-                    let items = super::builtins::collect(h, args[0])?;
-                    let mut parts = Vec::new();
-                    for &i in &items {
-                        parts.push(super::text::str_of(h, i));
-                    }
-                    super::call::release(h, items);
-                    let parts: PyResult<Vec<String>> = parts.into_iter().collect();
-                    parts?.join(&s)
-                }
-                "split" => {
-                    let parts: Vec<String> = match args.first() {
-                        Some(_) => {
-                            let sep = str_arg(h, args, 0)?;
-                            s.split(sep.as_str()).map(str::to_string).collect()
-                        }
-                        None => s.split_whitespace().map(str::to_string).collect(),
-                    };
-                    let items = parts.iter().map(|p| state::new_str(h, p)).collect();
-                    return Ok(state::new_list(h, items));
-                }
-                _ => return unsupported(h, &format!("str.{name}")),
-            };
-            Ok(state::new_str(h, &r))
+            super::strs::method(h, &s, name, args)
         }
         _ => unsupported(h, &format!("{type_name}.{name}")),
     }

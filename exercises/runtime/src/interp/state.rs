@@ -48,6 +48,8 @@ pub struct State {
     pub none: ObjId,
     pub false_: ObjId,
     pub true_: ObjId,
+    /// `()`, made once.
+    pub empty_tuple: Option<ObjId>,
     /// The small ints, index `v + 5`.
     pub small_ints: Vec<ObjId>,
     /// The built-in names (`len`, `int`, `ValueError`, …), each holding one reference.
@@ -108,6 +110,7 @@ impl State {
             false_: none,
             true_: none,
             small_ints: Vec::new(),
+            empty_tuple: None,
             builtins: HashMap::default(),
             modules: HashMap::default(),
             main_dict: none,
@@ -288,7 +291,22 @@ pub fn intern(h: &mut GcHeap, name: &str) -> ObjId {
 }
 
 /// A new tuple that takes over the references in `items`.
+///
+/// `()` is one static object (`_Py_SINGLETON(tuple_empty)`), never tracked.
 pub fn new_tuple(h: &mut GcHeap, items: Vec<ObjId>) -> ObjId {
+    if items.is_empty() {
+        let op = match st(h).empty_tuple {
+            Some(op) => op,
+            None => {
+                let op = crate::memory::new_object(h, Payload::Tuple(Vec::new()));
+                h.untrack(op);
+                st(h).empty_tuple = Some(op);
+                op
+            }
+        };
+        h.incref(op);
+        return op;
+    }
     crate::memory::new_object(h, Payload::Tuple(items))
 }
 

@@ -3,7 +3,7 @@
 use collector::cycles::{GcHeap, ObjId};
 use rustpython_parser::ast::ConversionFlag;
 
-use super::error::{PyResult, fail};
+use super::error::PyResult;
 use super::object::Payload;
 use super::ops::{self, body};
 
@@ -229,6 +229,21 @@ pub fn format_value(
 ) -> PyResult<String> {
     let text = match conversion {
         ConversionFlag::Repr => repr_of(h, v)?,
+        // !a: the repr with non-ASCII characters escaped.
+        ConversionFlag::Ascii => repr_of(h, v)?
+            .chars()
+            .map(|c| {
+                if c.is_ascii() {
+                    c.to_string()
+                } else if (c as u32) < 0x100 {
+                    format!("\\x{:02x}", c as u32)
+                } else if (c as u32) < 0x10000 {
+                    format!("\\u{:04x}", c as u32)
+                } else {
+                    format!("\\U{:08x}", c as u32)
+                }
+            })
+            .collect(),
         ConversionFlag::Str => str_of(h, v)?,
         _ if spec.is_empty() => str_of(h, v)?,
         _ => return format_spec(h, v, spec),
@@ -242,78 +257,4 @@ pub fn format_value(
     r
 }
 
-/// `format(v, spec)` for the specs programs use: fill/align, width, `,`, `.Nf`, `d`, `%`.
-pub fn format_spec(h: &mut GcHeap, v: ObjId, spec: &str) -> PyResult<String> {
-    let mut rest = spec;
-    let mut align = None;
-    let mut fill = ' ';
-    let chars: Vec<char> = rest.chars().collect();
-    if chars.len() >= 2 && matches!(chars[1], '<' | '>' | '^') {
-        fill = chars[0];
-        align = Some(chars[1]);
-        rest = &rest[chars[0].len_utf8() + 1..];
-    } else if let Some(c @ ('<' | '>' | '^')) = chars.first() {
-        align = Some(*c);
-        rest = &rest[1..];
-    }
-    let zero = rest.starts_with('0');
-    let width_end = rest
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(rest.len());
-    let width: usize = rest[..width_end].parse().unwrap_or(0);
-    rest = &rest[width_end..];
-    let comma = rest.starts_with(',');
-    if comma {
-        rest = &rest[1..];
-    }
-    let mut precision = None;
-    if let Some(p) = rest.strip_prefix('.') {
-        let end = p.find(|c: char| !c.is_ascii_digit()).unwrap_or(p.len());
-        precision = p[..end].parse::<usize>().ok();
-        rest = &p[end..];
-    }
-    let number = ops::number(body(h, v));
-    let is_int = matches!(body(h, v), Payload::Int(_) | Payload::Bool(_));
-    let mut text = match (rest, number) {
-        ("f", Some(x)) | ("", Some(x)) if precision.is_some() => {
-            format!("{x:.*}", precision.unwrap_or(6))
-        }
-        ("f", Some(x)) => format!("{x:.6}"),
-        ("%", Some(x)) => format!("{:.*}%", precision.unwrap_or(6), x * 100.0),
-        ("d" | "", Some(_)) if is_int => repr_of(h, v)?,
-        ("", _) => str_of(h, v)?,
-        ("s", None) => str_of(h, v)?,
-        _ => return fail(h, "ValueError", format!("Unknown format code '{rest}'")),
-    };
-    if comma {
-        let (int_part, frac) = match text.split_once('.') {
-            Some((i, f)) => (i.to_string(), format!(".{f}")),
-            None => (text.clone(), String::new()),
-        };
-        let (sign, digits) = match int_part.strip_prefix('-') {
-            Some(d) => ("-", d.to_string()),
-            None => ("", int_part),
-        };
-        let mut grouped = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
-        text = format!("{sign}{grouped}{frac}");
-    }
-    let n = text.chars().count();
-    if n < width {
-        let pad = width - n;
-        let align = align.unwrap_or(if number.is_some() { '>' } else { '<' });
-        let fill = if zero && align == '>' { '0' } else { fill };
-        let f = |k: usize| fill.to_string().repeat(k);
-        text = match align {
-            '<' => text + &f(pad),
-            '^' => f(pad / 2) + &text + &f(pad - pad / 2),
-            _ => f(pad) + &text,
-        };
-    }
-    Ok(text)
-}
+pub use super::format::format_spec;

@@ -269,7 +269,7 @@ fn general(a: f64, p: usize, upper: bool, no_type: bool) -> String {
     }
     let e = format!("{a:.*e}", p - 1);
     let exponent: i32 = e.split_once('e').expect("exponent").1.parse().expect("int");
-    let text = if exponent < -4 || exponent >= p as i32 {
+    if exponent < -4 || exponent >= p as i32 {
         let s = exp(a, p - 1, upper);
         let (m, rest) = s.split_once(['e', 'E']).expect("exponent");
         let m = if m.contains('.') {
@@ -291,6 +291,5 @@ fn general(a: f64, p: usize, upper: bool, no_type: bool) -> String {
         } else {
             f
         }
-    };
-    text
+    }
 }

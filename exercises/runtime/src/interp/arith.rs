@@ -71,6 +71,13 @@ pub fn binop(h: &mut GcHeap, op: Operator, a: ObjId, b: ObjId, inplace: bool) ->
                 }
                 return Ok(state::new_float(h, x as f64 / y as f64));
             }
+            Operator::Pow if y < 0 && x == 0 => {
+                return fail(
+                    h,
+                    "ZeroDivisionError",
+                    "0.0 cannot be raised to a negative power",
+                );
+            }
             Operator::Pow if y < 0 => return Ok(state::new_float(h, (x as f64).powf(y as f64))),
             Operator::Pow => u32::try_from(y).ok().and_then(|y| x.checked_pow(y)),
             Operator::LShift => u32::try_from(y)
@@ -96,6 +103,16 @@ pub fn binop(h: &mut GcHeap, op: Operator, a: ObjId, b: ObjId, inplace: bool) ->
             Operator::Div => x / y,
             Operator::FloorDiv => (x / y).floor(),
             Operator::Mod => x - y * (x / y).floor(),
+            Operator::Pow if x == 0.0 && y < 0.0 => {
+                return fail(
+                    h,
+                    "ZeroDivisionError",
+                    "0.0 cannot be raised to a negative power",
+                );
+            }
+            Operator::Pow if x.powf(y).is_infinite() && x.is_finite() && y.is_finite() => {
+                return fail(h, "OverflowError", "(34, 'Numerical result out of range')");
+            }
             Operator::Pow => x.powf(y),
             _ => return unsupported_operands(h, op, a, b),
         };
@@ -133,6 +150,11 @@ pub fn binop(h: &mut GcHeap, op: Operator, a: ObjId, b: ObjId, inplace: bool) ->
             items.iter().for_each(|&i| h.incref(i));
             Ok(state::new_tuple(h, items))
         }
+        (Operator::Mult, Payload::List(x), Payload::Int(n))
+            if (*n as i128) * (x.items.len() as i128) > (1 << 31) =>
+        {
+            fail(h, "MemoryError", "")
+        }
         (Operator::Mult, Payload::List(x), Payload::Int(n)) => {
             let items: Vec<ObjId> = (0..(*n).max(0)).flat_map(|_| x.items.clone()).collect();
             items.iter().for_each(|&i| h.incref(i));
@@ -141,20 +163,59 @@ pub fn binop(h: &mut GcHeap, op: Operator, a: ObjId, b: ObjId, inplace: bool) ->
         (Operator::Mod, Payload::Str(_), _) => {
             super::error::unsupported(h, "%-formatting of strs (use an f-string)")
         }
-        (_, Payload::Instance(_), _) => {
-            let name = match op {
-                Operator::Add => "__add__",
-                Operator::Sub => "__sub__",
-                Operator::Mult => "__mul__",
-                _ => "",
-            };
-            match super::call::call_dunder(h, a, name, vec![b])? {
-                Some(v) => Ok(v),
-                None => unsupported_operands(h, op, a, b),
-            }
+        (_, Payload::Instance(_), _) | (_, _, Payload::Instance(_)) => {
+            dunder_binop(h, op, a, b, inplace)
         }
         _ => unsupported_operands(h, op, a, b),
     }
+}
+
+/// The method names of an operator: (`__add__`, `__radd__`, `__iadd__`).
+fn dunder_names(op: Operator) -> (&'static str, &'static str, &'static str) {
+    match op {
+        Operator::Add => ("__add__", "__radd__", "__iadd__"),
+        Operator::Sub => ("__sub__", "__rsub__", "__isub__"),
+        Operator::Mult => ("__mul__", "__rmul__", "__imul__"),
+        Operator::Div => ("__truediv__", "__rtruediv__", "__itruediv__"),
+        Operator::FloorDiv => ("__floordiv__", "__rfloordiv__", "__ifloordiv__"),
+        Operator::Mod => ("__mod__", "__rmod__", "__imod__"),
+        Operator::Pow => ("__pow__", "__rpow__", "__ipow__"),
+        Operator::MatMult => ("__matmul__", "__rmatmul__", "__imatmul__"),
+        Operator::BitAnd => ("__and__", "__rand__", "__iand__"),
+        Operator::BitOr => ("__or__", "__ror__", "__ior__"),
+        Operator::BitXor => ("__xor__", "__rxor__", "__ixor__"),
+        Operator::LShift => ("__lshift__", "__rlshift__", "__ilshift__"),
+        Operator::RShift => ("__rshift__", "__rrshift__", "__irshift__"),
+    }
+}
+
+/// `a op b` with an instance on either side: `__iop__` (for `op=`), then `__op__` of `a`, then
+/// `__rop__` of `b` (a result of `NotImplemented` is not modelled: a missing method is).
+fn dunder_binop(
+    h: &mut GcHeap,
+    op: Operator,
+    a: ObjId,
+    b: ObjId,
+    inplace: bool,
+) -> PyResult<ObjId> {
+    let (name, rname, iname) = dunder_names(op);
+    if inplace
+        && matches!(body(h, a), Payload::Instance(_))
+        && let Some(v) = super::call::call_dunder(h, a, iname, vec![b])?
+    {
+        return Ok(v);
+    }
+    if matches!(body(h, a), Payload::Instance(_))
+        && let Some(v) = super::call::call_dunder(h, a, name, vec![b])?
+    {
+        return Ok(v);
+    }
+    if matches!(body(h, b), Payload::Instance(_))
+        && let Some(v) = super::call::call_dunder(h, b, rname, vec![a])?
+    {
+        return Ok(v);
+    }
+    unsupported_operands(h, op, a, b)
 }
 
 fn unsupported_operands(h: &mut GcHeap, op: Operator, a: ObjId, b: ObjId) -> PyResult<ObjId> {

@@ -94,6 +94,16 @@ pub fn install(h: &mut GcHeap) {
         "list_iterator",
         "range_iterator",
         "super",
+        "Snapshot",
+        "Statistic",
+        "StatisticDiff",
+        "Frame",
+        "StringIO",
+        "TextIOWrapper",
+        "ReferenceType",
+        "ProxyType",
+        "traceback",
+        "property",
     ] {
         state::new_builtin_class(h, name, &[object]);
     }

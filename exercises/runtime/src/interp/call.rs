@@ -203,11 +203,16 @@ pub fn call_function(
         locals.push((v.clone(), t));
     } else if !extra.is_empty() {
         let n = code.params.len();
-        let plural = if n == 1 { "" } else { "s" };
         let given = n + extra.len();
         let were = if given == 1 { "was" } else { "were" };
+        let takes = if defaults.is_empty() {
+            let plural = if n == 1 { "" } else { "s" };
+            format!("{n} positional argument{plural}")
+        } else {
+            format!("from {} to {n} positional arguments", n - defaults.len())
+        };
         error = Some(format!(
-            "{}() takes {n} positional argument{plural} but {given} {were} given",
+            "{}() takes {takes} but {given} {were} given",
             code.name
         ));
     }

@@ -46,6 +46,17 @@ pub fn construct(h: &mut GcHeap, name: &str, args: &[ObjId]) -> PyResult<ObjId> 
         ("int", Some(a)) => match body(h, a) {
             Payload::Int(i) => Ok(state::new_int(h, *i)),
             Payload::Bool(b) => Ok(state::new_int(h, i64::from(*b))),
+            Payload::Float(f) if f.is_nan() => {
+                fail(h, "ValueError", "cannot convert float NaN to integer")
+            }
+            Payload::Float(f) if f.is_infinite() => fail(
+                h,
+                "OverflowError",
+                "cannot convert float infinity to integer",
+            ),
+            Payload::Float(f) if f.abs() >= (1u64 << 62) as f64 => {
+                super::error::unsupported(h, "an int of 62 bits or more")
+            }
             Payload::Float(f) => Ok(state::new_int(h, f.trunc() as i64)),
             Payload::Str(s) => match s.trim().parse::<i64>() {
                 Ok(v) => Ok(state::new_int(h, v)),
@@ -458,7 +469,10 @@ pub fn builtin_sequence_function(
             Ok(state::new_tuple(h, vec![q, m]))
         }
         "chr" => {
-            let c = char::from_u32(int_arg(h, args[0])? as u32).unwrap_or('?');
+            let v = int_arg(h, args[0])?;
+            let Some(c) = u32::try_from(v).ok().and_then(char::from_u32) else {
+                return fail(h, "ValueError", "chr() arg not in range(0x110000)");
+            };
             Ok(state::new_str(h, &c.to_string()))
         }
         "ord" => {

@@ -379,6 +379,31 @@ fn unary(h: &mut GcHeap, op: UnaryOp, v: ObjId) -> PyResult<ObjId> {
             let i = !*i;
             Ok(state::new_int(h, i))
         }
+        (_, Payload::Instance(_)) => {
+            let name = match op {
+                UnaryOp::USub => "__neg__",
+                UnaryOp::UAdd => "__pos__",
+                UnaryOp::Invert => "__invert__",
+                UnaryOp::Not => unreachable!("handled above"),
+            };
+            match super::call::call_dunder(h, v, name, vec![])? {
+                Some(r) => Ok(r),
+                None => {
+                    let cls = ops::type_of(h, v);
+                    let t = ops::class_name(h, cls);
+                    let sym = match op {
+                        UnaryOp::USub => "-",
+                        UnaryOp::UAdd => "+",
+                        _ => "~",
+                    };
+                    fail(
+                        h,
+                        "TypeError",
+                        format!("bad operand type for unary {sym}: '{t}'"),
+                    )
+                }
+            }
+        }
         _ => {
             let t = body(h, v).type_name();
             fail(

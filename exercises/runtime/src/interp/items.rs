@@ -99,6 +99,9 @@ pub fn setitem(h: &mut GcHeap, obj: ObjId, key: ObjId, value: ObjId) -> PyResult
         Payload::Dict(_) => ops::dict_set(h, obj, key, value),
         Payload::List(l) => {
             let n = l.items.len() as i64;
+            if matches!(body(h, key), Payload::Tuple(_)) {
+                return assign_slice(h, obj, key, value);
+            }
             let i = super::builtins::int_arg(h, key)?;
             let i = if i < 0 { i + n } else { i };
             if i < 0 || i >= n {
@@ -193,4 +196,50 @@ pub fn delitem(h: &mut GcHeap, obj: ObjId, key: ObjId) -> PyResult<()> {
             )
         }
     }
+}
+
+/// `l[a:b] = iterable` (`list_ass_slice`, step 1): the slice's items are replaced by the new
+/// ones, the list resized once, and the old items dropped last to first.
+fn assign_slice(h: &mut GcHeap, list: ObjId, key: ObjId, value: ObjId) -> PyResult<()> {
+    let n = match body(h, list) {
+        Payload::List(l) => l.items.len(),
+        _ => 0,
+    };
+    let Some(picked) = super::seq::slice_bounds(h, key, n)? else {
+        return fail(h, "TypeError", "list indices must be integers or slices");
+    };
+    let contiguous = picked.windows(2).all(|w| w[1] == w[0] + 1);
+    if !contiguous {
+        return super::error::unsupported(h, "assignment to an extended slice");
+    }
+    let new = super::iter::collect(h, value)?;
+    let start = match (picked.first(), body(h, key)) {
+        (Some(&i), _) => i,
+        // An empty slice inserts at its start (clamped).
+        (None, Payload::Tuple(parts)) => {
+            let lower = parts[0];
+            match body(h, lower) {
+                Payload::Int(i) => {
+                    let i = if *i < 0 { *i + n as i64 } else { *i };
+                    i.clamp(0, n as i64) as usize
+                }
+                _ => 0,
+            }
+        }
+        _ => 0,
+    };
+    let removed = match body_mut(h, list) {
+        Payload::List(l) => {
+            let old: Vec<ObjId> = l.items.splice(start..start + picked.len(), new).collect();
+            let len = l.items.len();
+            l.model.resize(len);
+            old
+        }
+        _ => Vec::new(),
+    };
+    crate::memory::container_grew(h, list);
+    for v in removed.into_iter().rev() {
+        h.decref(v);
+    }
+    Ok(())
 }

@@ -87,7 +87,9 @@ pub fn load(h: &mut GcHeap, f: &Frame, name: &str) -> PyResult<ObjId> {
             return fail(
                 h,
                 "UnboundLocalError",
-                format!("local variable '{name}' referenced before assignment"),
+                format!(
+                    "cannot access local variable '{name}' where it is not associated with a value"
+                ),
             );
         }
     }

@@ -174,12 +174,13 @@ fn take_references(h: &mut GcHeap, op: ObjId, dealloc: bool) -> Vec<ObjId> {
             s.model = Default::default();
         }
         Payload::Instance(i) => {
-            out.extend(std::mem::take(&mut i.attrs).into_iter().map(|(_, v)| v));
-            out.extend(i.dict.take());
-            // Own slots first, then the base's (subtype_dealloc's clear_slots loop).
+            // subtype_dealloc: the slots first (own class first, clear_slots), then the
+            // values or the dict, then (dealloc only) the class.
             for &at in &order {
                 out.extend(i.slots[at].take());
             }
+            out.extend(std::mem::take(&mut i.attrs).into_iter().map(|(_, v)| v));
+            out.extend(i.dict.take());
             if dealloc {
                 out.push(i.class);
             }

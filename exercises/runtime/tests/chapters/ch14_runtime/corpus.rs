@@ -104,5 +104,6 @@ programs! {
 // Pending: programs the runtime does not match yet. They stay in the corpus (a solutions-side
 // test checks them on CPython, and that every program is listed here or above) and move up to
 // `programs!` once they match:
-// - "51_deep_chain_trashcan.py": matches CPython, but a debug build takes over a minute for its
-//   three million-deep chains (`cargo course run --release` takes seconds); a test must not.
+// - "51_deep_chain_trashcan.py": matches CPython, but a debug build takes from half a minute to
+//   two for its three million-deep chains (`cargo course run --release`: a few seconds); a test
+//   must not.

@@ -314,7 +314,8 @@ pub fn call_function(
         s.call_depth += 1;
         (s.call_depth, s.line)
     };
-    let result = if depth > 1000 {
+    // CPython's limit of 1000 frames counts the module's: the 1000th call fails.
+    let result = if depth >= 1000 {
         fail(h, "RecursionError", "maximum recursion depth exceeded")
     } else {
         exec_body(h, &mut frame, &code.body)

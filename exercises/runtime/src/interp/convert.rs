@@ -333,23 +333,48 @@ pub fn builtin_sequence_function(
                     format!("{name}() arg is an empty sequence"),
                 );
             }
-            let sorted = sort_values(h, items, kwargs)?;
-            let pick = if name == "min" { 0 } else { sorted.len() - 1 };
-            // max keeps the first of equal maxima, as CPython's min_max does.
-            let pick = if name == "max" {
-                let last = sorted[pick];
-                let mut first = pick;
-                while first > 0 && ops::eq(h, sorted[first - 1], last)? {
-                    first -= 1;
+            // min_max: one pass, keeping the first of equal extremes, comparing keys.
+            let key = kwargs
+                .iter()
+                .find(|(k, _)| &**k == "key")
+                .map(|(_, v)| *v)
+                .filter(|&k| !matches!(body(h, k), Payload::None));
+            let key_of = |h: &mut GcHeap, item: ObjId| -> PyResult<ObjId> {
+                h.incref(item);
+                match key {
+                    Some(f) => super::call::call_object(h, f, vec![item], Vec::new()),
+                    None => Ok(item),
                 }
-                first
-            } else {
-                pick
             };
-            let v = sorted[pick];
-            h.incref(v);
-            release(h, sorted);
-            Ok(v)
+            let r = (|| {
+                let mut best = items[0];
+                let mut best_key = key_of(h, best)?;
+                for &item in &items[1..] {
+                    let k = key_of(h, item)?;
+                    let ord = super::arith::order(h, k, best_key, CmpOp::Lt);
+                    let better = match ord {
+                        Ok(o) if name == "max" => o.is_gt(),
+                        Ok(o) => o.is_lt(),
+                        Err(e) => {
+                            h.decref(k);
+                            h.decref(best_key);
+                            return Err(e);
+                        }
+                    };
+                    if better {
+                        h.decref(best_key);
+                        best_key = k;
+                        best = item;
+                    } else {
+                        h.decref(k);
+                    }
+                }
+                h.decref(best_key);
+                h.incref(best);
+                Ok(best)
+            })();
+            release(h, items);
+            r
         }
         "abs" => match body(h, args[0]) {
             Payload::Int(i) => {

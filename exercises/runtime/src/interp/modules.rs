@@ -167,6 +167,14 @@ pub fn call(
     args: Vec<ObjId>,
     kwargs: Vec<(Rc<str>, ObjId)>,
 ) -> PyResult<ObjId> {
+    // re.sub(..., count=n): the one keyword argument a module function here takes.
+    let mut args = args;
+    if (module, func) == ("re", "sub")
+        && let Some((_, c)) = kwargs.iter().find(|(k, _)| &**k == "count")
+    {
+        h.incref(*c);
+        args.push(*c);
+    }
     let r = super::arity::check(h, &format!("{module}.{func}"), args.len())
         .and_then(|()| call_body(h, module, func, &args));
     release(h, args);

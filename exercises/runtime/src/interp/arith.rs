@@ -160,6 +160,19 @@ pub fn binop(h: &mut GcHeap, op: Operator, a: ObjId, b: ObjId, inplace: bool) ->
             items.iter().for_each(|&i| h.incref(i));
             Ok(state::new_list(h, items))
         }
+        (
+            Operator::BitOr | Operator::BitAnd | Operator::Sub | Operator::BitXor,
+            Payload::Set(_),
+            Payload::Set(_),
+        ) => {
+            let name = match op {
+                Operator::BitOr => "|",
+                Operator::BitAnd => "&",
+                Operator::Sub => "-",
+                _ => "^",
+            };
+            super::sets::combine(h, a, b, name)
+        }
         (Operator::Mod, Payload::Str(_), _) => {
             super::error::unsupported(h, "%-formatting of strs (use an f-string)")
         }

@@ -44,6 +44,13 @@ const FUNCTIONS: &[&str] = &[
     "chr",
     "ord",
     "property",
+    "map",
+    "filter",
+    "hex",
+    "bin",
+    "oct",
+    "pow",
+    "format",
 ];
 
 /// The exception hierarchy (name, base).
@@ -318,7 +325,7 @@ fn builtin_body(
             }
             None => fail(h, "StopIteration", ""),
         },
-        _ => super::convert::builtin_sequence_function(h, name, args, kwargs),
+        _ => super::functions::builtin_sequence_function(h, name, args, kwargs),
     }
 }
 

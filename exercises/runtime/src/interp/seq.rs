@@ -284,6 +284,18 @@ pub fn method(
             Ok(state::none(h))
         }
         ("TextIOWrapper" | "StringIO", _) => super::modules::stream_method(h, this, name, args),
+        ("set", "union" | "intersection" | "difference" | "symmetric_difference") => {
+            super::sets::combine(h, this, args[0], name)
+        }
+        ("set", "issubset" | "issuperset" | "isdisjoint") => {
+            super::sets::compare(h, this, args[0], name)
+        }
+        ("set", "copy") => {
+            let empty = super::methods::new_set(h);
+            let r = super::sets::combine(h, this, empty, "union");
+            h.decref(empty);
+            r
+        }
         ("set", "add") => {
             super::methods::set_add(h, this, args[0])?;
             Ok(state::none(h))
@@ -307,6 +319,11 @@ pub fn method(
                 None => {}
             }
             Ok(state::none(h))
+        }
+        ("str", "format") => {
+            let s = super::text::str_of(h, this)?;
+            let out = super::strs::format(h, &s, args, _kwargs)?;
+            Ok(state::new_str(h, &out))
         }
         ("str", _) => {
             let s = super::text::str_of(h, this)?;

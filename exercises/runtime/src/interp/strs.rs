@@ -42,6 +42,7 @@ pub const METHODS: &[&str] = &[
     "partition",
     "removeprefix",
     "removesuffix",
+    "format",
 ];
 
 fn text(h: &mut GcHeap, v: ObjId) -> PyResult<String> {
@@ -305,4 +306,74 @@ pub fn method(h: &mut GcHeap, s: &str, name: &str, args: &[ObjId]) -> PyResult<O
         _ => return unsupported(h, &format!("str.{name}")),
     };
     Ok(state::new_str(h, &r))
+}
+
+/// `template.format(*args, **kwargs)`: `{}` (the next argument), `{0}`, `{name}`, each with an
+/// optional `!r`/`!s` and `:spec`; `{{` and `}}` are literal braces.
+pub fn format(
+    h: &mut GcHeap,
+    template: &str,
+    args: &[ObjId],
+    kwargs: &[(std::rc::Rc<str>, ObjId)],
+) -> PyResult<String> {
+    let mut out = String::new();
+    let mut chars = template.chars().peekable();
+    let mut next = 0;
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let mut field = String::new();
+                for c in chars.by_ref() {
+                    if c == '}' {
+                        break;
+                    }
+                    field.push(c);
+                }
+                let (field, spec) = field.split_once(':').unwrap_or((&field, ""));
+                let (name, conv) = field.split_once('!').unwrap_or((field, ""));
+                let value = if name.is_empty() {
+                    next += 1;
+                    args.get(next - 1).copied()
+                } else if let Ok(i) = name.parse::<usize>() {
+                    args.get(i).copied()
+                } else {
+                    kwargs.iter().find(|(k, _)| &**k == name).map(|(_, v)| *v)
+                };
+                let Some(value) = value else {
+                    return fail(
+                        h,
+                        "IndexError",
+                        format!("Replacement index {name} out of range"),
+                    );
+                };
+                let text = match conv {
+                    "r" => super::text::repr_of(h, value)?,
+                    "s" => super::text::str_of(h, value)?,
+                    _ if spec.is_empty() => super::text::str_of(h, value)?,
+                    _ => {
+                        out += &super::format::format_spec(h, value, spec)?;
+                        continue;
+                    }
+                };
+                if spec.is_empty() {
+                    out += &text;
+                } else {
+                    let s = state::new_str(h, &text);
+                    let r = super::format::format_spec(h, s, spec);
+                    h.decref(s);
+                    out += &r?;
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    Ok(out)
 }

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use collector::cycles::{GcHeap, ObjId};
 
-use super::call::release;
+use super::call::{release, release_kwargs};
 use super::error::{PyResult, fail};
 use super::exec::Frame;
 use super::object::Payload;
@@ -159,7 +159,7 @@ pub fn call_builtin(
     let r = super::arity::check(h, name, args.len())
         .and_then(|()| builtin_body(h, name, &args, &kwargs));
     release(h, args);
-    release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+    release_kwargs(h, kwargs);
     r
 }
 
@@ -381,7 +381,7 @@ pub fn call_type(
 ) -> PyResult<ObjId> {
     let exception = state::builtin(h, "BaseException");
     if ops::is_subclass(h, cls, exception) {
-        release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+        release_kwargs(h, kwargs);
         return Ok(super::call::instantiate_exception(h, cls, args));
     }
     let name = ops::class_name(h, cls);
@@ -393,12 +393,12 @@ pub fn call_type(
             }
         });
         release(h, args);
-        release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+        release_kwargs(h, kwargs);
         return r;
     }
     let r = super::convert::construct(h, &name, &args);
     release(h, args);
-    release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+    release_kwargs(h, kwargs);
     r
 }
 

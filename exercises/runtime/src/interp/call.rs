@@ -74,7 +74,7 @@ pub fn eval_call(h: &mut GcHeap, f: &mut Frame, c: &ast::ExprCall) -> PyResult<O
             Ok(v) => kwargs.push((Rc::from(name.as_str()), v)),
             Err(e) => {
                 release(h, args);
-                release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+                release_kwargs(h, kwargs);
                 h.decref(func);
                 return Err(e);
             }
@@ -105,6 +105,13 @@ pub fn release(h: &mut GcHeap, objs: Vec<ObjId>) {
     }
 }
 
+/// Drops the values of keyword arguments.
+pub fn release_kwargs(h: &mut GcHeap, kwargs: Vec<(Rc<str>, ObjId)>) {
+    for (_, v) in kwargs {
+        h.decref(v);
+    }
+}
+
 /// `PyObject_Call(func, args, kwargs)`: takes over the references in `args` and `kwargs`.
 pub fn call_object(
     h: &mut GcHeap,
@@ -130,7 +137,7 @@ pub fn call_object(
         }
         Payload::WeakRef { proxy: false, .. } => {
             release(h, args);
-            release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+            release_kwargs(h, kwargs);
             match h.weakref_get(func) {
                 Some(r) => {
                     h.incref(r);
@@ -153,7 +160,7 @@ pub fn call_object(
                 }
                 None => {
                     release(h, args);
-                    release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+                    release_kwargs(h, kwargs);
                     let name = ops::class_name(h, cls);
                     fail(h, "TypeError", format!("'{name}' object is not callable"))
                 }
@@ -164,7 +171,7 @@ pub fn call_object(
         other => {
             let t = other.type_name();
             release(h, args);
-            release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+            release_kwargs(h, kwargs);
             fail(h, "TypeError", format!("'{t}' object is not callable"))
         }
     }

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use collector::cycles::{GcHeap, ObjId};
 use rustpython_parser::ast::{self, Stmt};
 
-use super::call::{call_object, release};
+use super::call::{call_object, release, release_kwargs};
 use super::code::Code;
 use super::error::{PyResult, fail, unsupported};
 use super::exec::{Frame, exec_body};
@@ -277,7 +277,7 @@ pub fn instantiate(
         let init = ops::class_lookup(h, cls, "__init__")
             .filter(|&f| matches!(body(h, f), Payload::Function(_)));
         let Some(init) = init else {
-            release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+            release_kwargs(h, kwargs);
             return Ok(instantiate_exception(h, cls, args));
         };
         for &a in &args {
@@ -335,7 +335,7 @@ pub fn instantiate(
         _ => {
             if !args.is_empty() || !kwargs.is_empty() {
                 release(h, args);
-                release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+                release_kwargs(h, kwargs);
                 h.decref(obj);
                 let name = ops::class_name(h, cls);
                 return fail(h, "TypeError", format!("{name}() takes no arguments"));

@@ -21,14 +21,7 @@ pub fn eval(h: &mut GcHeap, f: &mut Frame, e: &Expr) -> PyResult<ObjId> {
         }
         Expr::Constant(c) => constant(h, &c.value),
         Expr::Name(n) => load(h, f, n.id.as_str()),
-        Expr::BinOp(b) => {
-            let l = eval(h, f, &b.left)?;
-            let r = eval(h, f, &b.right).inspect_err(|_| h.decref(l))?;
-            let v = binop(h, b.op, l, r, false);
-            h.decref(l);
-            h.decref(r);
-            v
-        }
+        Expr::BinOp(b) => eval_binop(h, f, b),
         Expr::UnaryOp(u) => {
             let v = eval(h, f, &u.operand)?;
             let r = unary(h, u.op, v);
@@ -271,19 +264,22 @@ fn folded_constant(h: &mut GcHeap, f: &mut Frame, e: &Expr) -> PyResult<ObjId> {
             h.decref(v);
             r?
         }
-        Expr::BinOp(b) => {
-            let l = eval(h, f, &b.left)?;
-            let r = eval(h, f, &b.right).inspect_err(|_| h.decref(l))?;
-            let v = binop(h, b.op, l, r, false);
-            h.decref(l);
-            h.decref(r);
-            v?
-        }
+        Expr::BinOp(b) => eval_binop(h, f, b)?,
         _ => unreachable!("foldable() said so"),
     };
     h.incref(op);
     state::st(h).constants.insert(key, op);
     Ok(op)
+}
+
+/// `left op right`, both evaluated first.
+fn eval_binop(h: &mut GcHeap, f: &mut Frame, b: &ast::ExprBinOp) -> PyResult<ObjId> {
+    let l = eval(h, f, &b.left)?;
+    let r = eval(h, f, &b.right).inspect_err(|_| h.decref(l))?;
+    let v = binop(h, b.op, l, r, false);
+    h.decref(l);
+    h.decref(r);
+    v
 }
 
 /// What a comprehension builds.

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use collector::cycles::{GcHeap, ObjId};
 
-use super::call::release;
+use super::call::{release, release_kwargs};
 use super::error::{PyResult, fail};
 use super::object::{HashKey, Payload};
 use super::ops::{self, body, body_mut};
@@ -455,7 +455,7 @@ pub fn call_method(
     let r = super::arity::check(h, &format!("{type_name}.{name}"), args.len())
         .and_then(|()| super::seq::method(h, this, name, &args, &kwargs));
     release(h, args);
-    release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+    release_kwargs(h, kwargs);
     r
 }
 

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use collector::cycles::{GcHeap, ObjId};
 
 use super::builtins::int_arg;
-use super::call::release;
+use super::call::{release, release_kwargs};
 use super::error::{PyResult, fail, unsupported};
 use super::object::Payload;
 use super::ops::{self, body};
@@ -178,7 +178,7 @@ pub fn call(
     let r = super::arity::check(h, &format!("{module}.{func}"), args.len())
         .and_then(|()| call_body(h, module, func, &args));
     release(h, args);
-    release(h, kwargs.into_iter().map(|(_, v)| v).collect());
+    release_kwargs(h, kwargs);
     r
 }
 

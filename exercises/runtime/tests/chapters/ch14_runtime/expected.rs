@@ -1,24 +1,10 @@
 //! Reading a program's expected output and comparing what the runtime printed with it.
 
-/// The marker line that starts the expected output at the end of a program.
-pub const MARKER: &str = "# Expected output (CPython 3.11):";
-
-/// The expected output lines written at the end of `source`.
-pub fn expected_output(source: &str) -> Vec<String> {
-    let (_, block) = source
-        .split_once(MARKER)
-        .expect("a program ends with its expected output");
-    block
-        .lines()
-        .skip(1)
-        .map(|line| {
-            let line = line
-                .strip_prefix('#')
-                .expect("expected-output lines start with '#'");
-            line.strip_prefix(' ').unwrap_or(line).to_string()
-        })
-        .collect()
-}
+// The corpus programs end with their expected output in the collector scenarios' format: one
+// reader for both.
+#[path = "../../../../collector/tests/chapters/scenario.rs"]
+mod scenario;
+pub use scenario::expected_output;
 
 /// Output lines made comparable: addresses become `0x…`, and the indented lines of a traceback
 /// (file, line and source) are left out: only its first and last lines are compared.

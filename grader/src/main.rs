@@ -120,9 +120,18 @@ enum Command {
         /// Where to write the reports.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Tests run at once per student.
+        /// Students graded at once, each in a sandbox and a target dir of its own (the first
+        /// run copies the warm target dir for each). Keep N × --test-jobs near the number of
+        /// cores: the per-test time limit is wall-clock time.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        jobs: usize,
+        /// Tests run at once for one student (default: the cores, divided among --jobs).
         #[arg(long, value_name = "N")]
-        jobs: Option<usize>,
+        test_jobs: Option<usize>,
+        /// Grade only the I-th of N slices of the class (every N-th submission by id, from the
+        /// I-th), e.g. one per machine or CI job; `cargo course merge` joins their reports.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<grade::Shard>,
         /// Wall-clock limit for building one student's crate, in seconds.
         #[arg(long, default_value_t = 300.0, value_name = "SECONDS")]
         build_timeout: f64,
@@ -141,6 +150,19 @@ enum Command {
         no_sandbox: bool,
         #[command(flatten)]
         limits: LimitArgs,
+    },
+    /// Join the reports of `grade --shard` runs into those of one run over the whole class.
+    ///
+    /// Reads each SHARD_DIR/grades.json (never a submission), checks the shards graded the same
+    /// course and no student twice, and writes DIR/grades.csv, grades.json and feedback/ as one
+    /// `grade` over every submission would; gradescope/, the cache and similarity.csv are copied.
+    Merge {
+        /// The shards' --out folders.
+        #[arg(required = true, value_name = "SHARD_DIR")]
+        shards: Vec<PathBuf>,
+        /// Where to write the joined reports.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
     /// Grade one upload inside a Gradescope autograder and write its results.json.
     ///
@@ -242,7 +264,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         limits,
     } = &cli.command
     {
-        let mut opts = grade_options(limits, *build_timeout, None, false, Some(*visibility));
+        let mut opts = grade_options(limits, *build_timeout, false, Some(*visibility));
         opts.sandbox = !no_sandbox;
         grade::autograde(cli.course.as_deref(), submission, results, &opts)?;
         return Ok(ExitCode::SUCCESS);
@@ -305,6 +327,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             submissions,
             out,
             jobs,
+            test_jobs,
+            shard,
             build_timeout,
             no_cache,
             gradescope,
@@ -313,10 +337,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             limits,
         } => {
             let preview = gradescope.then_some(visibility);
-            let mut opts = grade_options(&limits, build_timeout, jobs, no_cache, preview);
+            let mut opts = grade_options(&limits, build_timeout, no_cache, preview);
             opts.sandbox = !no_sandbox;
+            opts.jobs = jobs.max(1);
+            opts.test_jobs = test_jobs.unwrap_or_else(|| (default_jobs() / opts.jobs).max(1));
+            opts.shard = shard;
             let book = grade::grade(&course, &submissions, &out, &opts)?;
             print!("{}", grade::summary_table(&book));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Merge { shards, out } => {
+            let book = grade::merge(&course, &shards, &out)?;
+            print!("{}", grade::summary_table(&book));
+            eprintln!(
+                "Merged {} shard(s), {} student(s), into {}/grades.csv, grades.json, feedback/",
+                shards.len(),
+                book.students.len(),
+                out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Edition { out, force } => {
@@ -382,13 +420,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn grade_options(
     limits: &LimitArgs,
     build_timeout: f64,
-    jobs: Option<usize>,
     no_cache: bool,
     gradescope: Option<grade::Visibility>,
 ) -> grade::Options {
     grade::Options {
         limits: limits.limits(),
-        jobs: jobs.unwrap_or_else(default_jobs),
+        jobs: 1,
+        test_jobs: default_jobs(),
+        shard: None,
         build_timeout: Duration::from_secs_f64(build_timeout.max(1.0)),
         no_cache,
         gradescope: gradescope.is_some(),

@@ -77,6 +77,7 @@ fn grade_upload(course_dir: Option<&Path>, submission: &Path, opts: &Options) ->
     grader.check_intact()?;
     let book = Gradebook {
         course: course.manifest.course.title.clone(),
+        hidden: None,
         students: vec![graded.result],
     };
     print!("{}", report::summary_table(&book));

@@ -79,6 +79,22 @@ impl<'c> Grader<'c> {
         })
     }
 
+    /// A grader for worker `k` of several grading students at once: the same course and tests,
+    /// its own sandbox (`work/sandbox-k`, `work/target-k`) and test slots. Worker 0 is `self`.
+    pub fn worker(&self, k: usize, test_jobs: usize) -> Result<Grader<'c>> {
+        let work = self.course.work_dir();
+        let sandbox = self.sandbox.sibling(
+            work.join(format!("sandbox-{k}")),
+            work.join(format!("target-{k}")),
+            k * test_jobs,
+        )?;
+        Ok(Grader {
+            course: self.course,
+            sandbox,
+            all_tests: self.all_tests.clone(),
+        })
+    }
+
     /// Fails if the course on disk changed since [`Grader::prepare`] read it.
     pub fn check_intact(&self) -> Result<()> {
         self.sandbox.check_intact()
@@ -212,7 +228,14 @@ fn grade_one(
         progress(format!("{id}: running {} tests of {krate}", names.len()));
         let launcher = sandbox.launcher();
         let launcher = launcher.as_ref().map(|l| l as &dyn Launcher);
-        let mut runs = run_many_with(&binary, &names, opts.limits, opts.jobs, &|_| {}, launcher);
+        let mut runs = run_many_with(
+            &binary,
+            &names,
+            opts.limits,
+            opts.test_jobs,
+            &|_| {},
+            launcher,
+        );
         for r in &mut runs {
             r.message = student_paths(&r.message, &krate);
         }

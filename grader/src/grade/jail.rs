@@ -71,7 +71,7 @@ pub fn probe_if(course: &Course, sandbox: bool) -> Result<Option<Jail>> {
 }
 
 /// How to start builds and tests of student code inside bubblewrap.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Jail {
     bwrap: PathBuf,
     /// The grader runs as root: see the module's documentation.
@@ -287,11 +287,14 @@ pub struct JailedTests<'a> {
     pub jail: &'a Jail,
     /// The workspace root the tests' crates sit in (insta's `INSTA_WORKSPACE_ROOT`).
     pub workspace: &'a Path,
+    /// Added to the runner's slot: see `Sandbox::sibling`.
+    pub first_slot: usize,
 }
 
 impl Launcher for JailedTests<'_> {
     fn launch(&self, test: Command, slot: usize) -> Command {
-        self.jail.test(test, slot, Some(self.workspace))
+        self.jail
+            .test(test, self.first_slot + slot, Some(self.workspace))
     }
 
     /// bwrap exits with 128 + N when the test was killed by signal N: give the runner the signal,

@@ -18,9 +18,12 @@ mod isolate;
 mod jail;
 mod report;
 mod sandbox;
+mod shard;
 mod submission;
 
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -35,7 +38,8 @@ use cache::Cache;
 use engine::{Grader, lock_work_dir};
 pub use gradescope::Visibility;
 pub use report::summary_table;
-use submission::discover;
+pub use shard::{Shard, merge};
+use submission::{Found, discover};
 
 /// One student's grade.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,15 +52,24 @@ pub struct StudentResult {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Gradebook {
     pub course: String,
+    /// The instructor's hidden tests this class was graded with (`grade --hidden`): how many,
+    /// and a fingerprint of their files, so shards graded with different ones are not merged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<String>,
     pub students: Vec<StudentResult>,
 }
 
 pub struct Options {
     pub limits: Limits,
+    /// Students graded at once, each in its own sandbox (`grade --jobs`).
     pub jobs: usize,
+    /// Tests run at once for one student.
+    pub test_jobs: usize,
+    /// Grade only this slice of the class (`grade --shard I/N`).
+    pub shard: Option<Shard>,
     /// Wall-clock limit for building one student's crate.
     pub build_timeout: std::time::Duration,
     /// Grade every student again, even those whose cached result still holds.
@@ -69,7 +82,8 @@ pub struct Options {
     pub sandbox: bool,
 }
 
-/// Grade every submission in `submissions`, write the reports into `out`, return the gradebook.
+/// Grade every submission in `submissions` (or, with `--shard`, this shard's slice of them), write
+/// the reports into `out`, return the gradebook.
 pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) -> Result<Gradebook> {
     course.manifest.ensure_valid(&course.root)?;
     let (subs, ignored) = discover(submissions, out)?;
@@ -83,6 +97,19 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
             submissions.display()
         );
     }
+    let subs = match opts.shard {
+        Some(shard) => {
+            let class = subs.len();
+            let mine = shard.select(subs);
+            eprintln!(
+                "Shard {shard}: {} of the class's {class} submissions (`cargo course merge` joins \
+                 the shards' reports).",
+                mine.len()
+            );
+            mine
+        }
+        None => subs,
+    };
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))?;
     let mut jail = jail::probe_if(course, opts.sandbox)?;
@@ -97,55 +124,46 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
             .progress_chars("=> "),
     );
     bar.set_prefix("Grading");
-    let progress = |msg: String| bar.set_message(msg);
-    // Built only when a student needs grading: a re-run over unchanged work builds nothing.
-    let mut grader: Option<Grader> = None;
-    let mut reused = 0;
-    let mut students = Vec::new();
+    // Collected (and unzipped) one by one; a student whose cached result still holds is done.
+    let mut results: Vec<Option<StudentResult>> = Vec::new();
+    let mut todo: Vec<(usize, String, Found, u64)> = Vec::new();
+    let pristine = course.root.join("exercises");
     for sub in &subs {
-        bar.set_message(sub.id.clone());
-        let pristine = course.root.join("exercises");
+        bar.set_message(format!("{}: reading the submission", sub.id));
         let found = submission::collect(sub, &course.manifest.crates(), &pristine, &work);
         let key = cache.key(&sub.id, &found);
-        if let Some(result) = cache.load(&sub.id, key) {
-            reused += 1;
-            bar.inc(1);
-            students.push(result);
-            continue;
+        match cache.load(&sub.id, key) {
+            Some(result) => {
+                bar.inc(1);
+                results.push(Some(result));
+            }
+            None => {
+                todo.push((results.len(), sub.id.clone(), found, key));
+                results.push(None);
+            }
         }
-        if grader.is_none() {
-            // Printed even when the bar is hidden (no terminal): the first build takes minutes.
-            bar.suspend(|| {
-                eprintln!(
-                    "Building the pristine course to list its tests (the first run also builds \
-                     dependencies)…"
-                );
-            });
-            grader = Some(Grader::prepare(course, jail.take(), &progress)?);
+    }
+    let reused = subs.len() - todo.len();
+    if !todo.is_empty() {
+        // Printed even when the bar is hidden (no terminal): the first build takes minutes.
+        bar.suspend(|| {
+            eprintln!(
+                "Building the pristine course to list its tests (the first run also builds \
+                 dependencies)…"
+            );
+        });
+        let progress = |msg: String| bar.set_message(msg);
+        let first = Grader::prepare(course, jail.take(), &progress)?;
+        let graded = grade_all(&first, todo, opts, &cache, &bar)?;
+        for (i, result) in graded {
+            results[i] = Some(result);
         }
-        let prepared = grader.as_ref().expect("prepared above");
-        let graded = prepared.grade(&sub.id, found, opts, &progress);
-        // Before this result is kept: the next student must not be graded on changed tests.
-        prepared.check_intact()?;
-        // A timeout may come from a busy machine rather than the code: grade it again next time.
-        let timed_out = graded
-            .result
-            .exercises
-            .iter()
-            .any(|e| e.tests.iter().any(|t| t.status == TestStatus::Timeout));
-        if graded.trustworthy
-            && !timed_out
-            && let Err(e) = cache.store(key, &graded.result)
-        {
-            bar.suspend(|| eprintln!("warning: {e:#} (the next run grades {} again)", sub.id));
-        }
-        bar.inc(1);
-        students.push(graded.result);
     }
     bar.finish_and_clear();
     let book = Gradebook {
         course: course.manifest.course.title.clone(),
-        students,
+        hidden: None,
+        students: results.into_iter().flatten().collect(),
     };
     report::write_all(course, &book, out)?;
     if opts.gradescope {
@@ -165,4 +183,70 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
         if opts.gradescope { ", gradescope/" } else { "" }
     );
     Ok(book)
+}
+
+/// Grade `todo` (index in the class, id, files, cache key) with `opts.jobs` students at once, each
+/// worker in its own sandbox. Stops everyone, with the error, if the course changed on disk.
+fn grade_all(
+    first: &Grader,
+    todo: Vec<(usize, String, Found, u64)>,
+    opts: &Options,
+    cache: &Cache,
+    bar: &ProgressBar,
+) -> Result<Vec<(usize, StudentResult)>> {
+    let workers = opts.jobs.clamp(1, todo.len().max(1));
+    let queue = Mutex::new(todo.into_iter());
+    let done: Mutex<Vec<(usize, StudentResult)>> = Mutex::new(Vec::new());
+    let failed: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    let stop = AtomicBool::new(false);
+    // Made before any student's build starts: each copies the first one's warm target dir.
+    let mut others = Vec::new();
+    for k in 1..workers {
+        bar.set_message(format!("preparing sandbox {} of {workers}", k + 1));
+        others.push(first.worker(k, opts.test_jobs)?);
+    }
+    let graders: Vec<&Grader> = std::iter::once(first).chain(&others).collect();
+    std::thread::scope(|s| {
+        for grader in graders {
+            let (queue, done, failed, stop) = (&queue, &done, &failed, &stop);
+            s.spawn(move || {
+                let fail = |e: anyhow::Error| {
+                    stop.store(true, Ordering::SeqCst);
+                    failed.lock().expect("error lock").get_or_insert(e);
+                };
+                let progress = |msg: String| bar.set_message(msg);
+                while !stop.load(Ordering::SeqCst) {
+                    let Some((i, id, found, key)) = queue.lock().expect("queue lock").next() else {
+                        break;
+                    };
+                    let graded = grader.grade(&id, found, opts, &progress);
+                    // Before this result is kept: no one may be graded on changed tests.
+                    if let Err(e) = grader.check_intact() {
+                        return fail(e);
+                    }
+                    // A timeout may come from a busy machine rather than the code: grade it
+                    // again next time.
+                    let timed_out = graded
+                        .result
+                        .exercises
+                        .iter()
+                        .any(|e| e.tests.iter().any(|t| t.status == TestStatus::Timeout));
+                    if graded.trustworthy
+                        && !timed_out
+                        && let Err(e) = cache.store(key, &graded.result)
+                    {
+                        bar.suspend(|| {
+                            eprintln!("warning: {e:#} (the next run grades {id} again)")
+                        });
+                    }
+                    bar.inc(1);
+                    done.lock().expect("results lock").push((i, graded.result));
+                }
+            });
+        }
+    });
+    if let Some(e) = failed.into_inner().expect("error lock") {
+        return Err(e);
+    }
+    Ok(done.into_inner().expect("results lock"))
 }

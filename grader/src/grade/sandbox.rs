@@ -34,6 +34,9 @@ pub struct Sandbox {
     manifest_text: String,
     /// Where builds and tests run; `None` under `--no-sandbox`.
     jail: Option<Jail>,
+    /// This sandbox's first test slot: sandboxes graded at once use disjoint slots, so no two
+    /// tests ever share a uid (and its process limit).
+    first_slot: usize,
 }
 
 impl Sandbox {
@@ -54,6 +57,39 @@ impl Sandbox {
             pristine,
             manifest_text,
             jail,
+            first_slot: 0,
+        })
+    }
+
+    /// Another sandbox for grading a second student at once: the same pristine course (the
+    /// snapshot taken when grading started, not a new read), its own workspace `dir` and target
+    /// dir, and test slots from `first_slot` on. The target dir starts as a copy of this one's,
+    /// so its dependencies are warm instead of built again.
+    pub fn sibling(&self, dir: PathBuf, target: PathBuf, first_slot: usize) -> Result<Sandbox> {
+        if !target.exists() && self.target.exists() {
+            let copied = Command::new("cp")
+                .arg("-a")
+                .arg(&self.target)
+                .arg(&target)
+                .status()
+                .context("could not run `cp` to copy the warm target dir")?;
+            if !copied.success() {
+                bail!(
+                    "could not copy {} to {} (disk full?)",
+                    self.target.display(),
+                    target.display()
+                );
+            }
+        }
+        Ok(Sandbox {
+            dir,
+            target,
+            crates: self.crates.clone(),
+            course_root: self.course_root.clone(),
+            pristine: self.pristine.clone(),
+            manifest_text: self.manifest_text.clone(),
+            jail: self.jail.clone(),
+            first_slot,
         })
     }
 
@@ -119,6 +155,7 @@ impl Sandbox {
         self.jail.as_ref().map(|jail| JailedTests {
             jail,
             workspace: &self.dir,
+            first_slot: self.first_slot,
         })
     }
 

@@ -10,7 +10,7 @@ use crate::common::*;
 
 /// The fixture submissions, plus `complete` (the solutions), `stubs` (the untouched exercises)
 /// and `zipped` (the solutions as a .zip with a hostile `../` entry) made from the course.
-fn submissions(course: &Path) -> tempfile::TempDir {
+pub fn submissions(course: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&fixtures().join("submissions"), dir.path());
     for (name, from) in [("complete", "solutions"), ("stubs", "exercises")] {

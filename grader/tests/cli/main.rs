@@ -9,4 +9,5 @@ mod edition;
 mod grade;
 mod gradescope;
 mod sandbox;
+mod shard;
 mod student;

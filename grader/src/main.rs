@@ -13,8 +13,9 @@ use grader::{book, doctest, edition, grade, student, verify, watch};
 ///
 /// Students: `list` shows your progress and what to do next; `check` builds and tests an exercise;
 /// `watch` re-checks on every save; `hint` gives one more hint each time.
-/// Instructors: `grade` grades a folder of submissions; `gradescope` grades one upload inside a
-/// Gradescope autograder; `edition` writes the course without its solutions, for students.
+/// Instructors: `grade` grades a folder of submissions (`merge` joins the reports of a class graded
+/// in shards); `gradescope` grades one upload inside a Gradescope autograder; `edition` writes the
+/// course without its solutions, for students.
 /// Maintainers: `verify`, `book`.
 #[derive(Parser)]
 #[command(
@@ -132,6 +133,14 @@ enum Command {
         /// I-th), e.g. one per machine or CI job; `cargo course merge` joins their reports.
         #[arg(long, value_name = "I/N")]
         shard: Option<grade::Shard>,
+        /// The instructor's hidden tests: a folder of <exercise-id>.rs files of #[test]
+        /// functions, compiled into that exercise's tests (as its module `hidden`) and scored
+        /// like them. Students see only how many passed.
+        #[arg(long, value_name = "DIR")]
+        hidden: Option<PathBuf>,
+        /// Show the hidden tests' names and failure messages in the students' feedback.
+        #[arg(long, requires = "hidden")]
+        show_hidden: bool,
         /// Wall-clock limit for building one student's crate, in seconds.
         #[arg(long, default_value_t = 300.0, value_name = "SECONDS")]
         build_timeout: f64,
@@ -185,6 +194,14 @@ enum Command {
         /// Wall-clock limit for building one crate, in seconds.
         #[arg(long, default_value_t = 300.0, value_name = "SECONDS")]
         build_timeout: f64,
+        /// The instructor's hidden tests: a folder of <exercise-id>.rs files of #[test]
+        /// functions, compiled into that exercise's tests (as its module `hidden`) and scored
+        /// like them. Students see only how many passed.
+        #[arg(long, value_name = "DIR")]
+        hidden: Option<PathBuf>,
+        /// Show the hidden tests' names and failure messages in the students' feedback.
+        #[arg(long, requires = "hidden")]
+        show_hidden: bool,
         /// When Gradescope shows the results to the student.
         #[arg(long, value_enum, default_value_t = grade::Visibility::Visible)]
         visibility: grade::Visibility,
@@ -218,6 +235,10 @@ enum Command {
         /// Skip running the book's Python examples on CPython.
         #[arg(long)]
         no_doctests: bool,
+        /// Also check the hidden tests in DIR (as for `grade --hidden`): each must fail on the
+        /// stubs and pass on the solutions.
+        #[arg(long, value_name = "DIR")]
+        hidden: Option<PathBuf>,
         #[command(flatten)]
         limits: LimitArgs,
     },
@@ -259,6 +280,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         submission,
         results,
         build_timeout,
+        hidden,
+        show_hidden,
         visibility,
         no_sandbox,
         limits,
@@ -266,6 +289,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     {
         let mut opts = grade_options(limits, *build_timeout, false, Some(*visibility));
         opts.sandbox = !no_sandbox;
+        opts.hidden_dir = hidden.clone();
+        opts.show_hidden = *show_hidden;
         grade::autograde(cli.course.as_deref(), submission, results, &opts)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -329,6 +354,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             jobs,
             test_jobs,
             shard,
+            hidden,
+            show_hidden,
             build_timeout,
             no_cache,
             gradescope,
@@ -342,6 +369,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             opts.jobs = jobs.max(1);
             opts.test_jobs = test_jobs.unwrap_or_else(|| (default_jobs() / opts.jobs).max(1));
             opts.shard = shard;
+            opts.show_hidden = show_hidden;
+            if let Some(dir) = &hidden {
+                opts.hidden = Some(grade::Hidden::load(&course, dir)?);
+            }
             let book = grade::grade(&course, &submissions, &out, &opts)?;
             print!("{}", grade::summary_table(&book));
             Ok(ExitCode::SUCCESS)
@@ -365,12 +396,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify {
             no_book,
             no_doctests,
+            hidden,
             limits,
         } => {
             let opts = verify::Options {
                 limits: limits.limits(),
                 book: !no_book,
                 doctests: !no_doctests,
+                hidden,
             };
             let spinner = indicatif::ProgressBar::new_spinner();
             spinner.enable_steady_tick(Duration::from_millis(120));
@@ -428,6 +461,9 @@ fn grade_options(
         jobs: 1,
         test_jobs: default_jobs(),
         shard: None,
+        hidden: None,
+        hidden_dir: None,
+        show_hidden: false,
         build_timeout: Duration::from_secs_f64(build_timeout.max(1.0)),
         no_cache,
         gradescope: gradescope.is_some(),

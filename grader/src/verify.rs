@@ -37,6 +37,8 @@ pub struct Options {
     pub limits: Limits,
     pub book: bool,
     pub doctests: bool,
+    /// Also check the instructor's hidden tests in this folder (`verify --hidden DIR`).
+    pub hidden: Option<std::path::PathBuf>,
 }
 
 pub fn verify(course: &Course, opts: &Options, progress: &dyn Fn(&str)) -> Result<Vec<Row>> {
@@ -118,6 +120,20 @@ pub fn verify(course: &Course, opts: &Options, progress: &dyn Fn(&str)) -> Resul
                 Row::new(format!("{krate}: stubs fail"), format!("{failed}/{} tests fail ({given} given)", runs.len()), p)
             }
         });
+    }
+    if let Some(dir) = &opts.hidden {
+        progress("grading the stubs and the solutions with the hidden tests");
+        let report = |m: String| progress(&m);
+        match crate::grade::check_hidden(course, dir, opts.limits, &report) {
+            Ok(found) => rows.extend(found.into_iter().map(|(id, n, problems)| {
+                Row::new(
+                    format!("{id}: hidden tests fail on the stub and pass on the solution"),
+                    format!("{n} hidden tests"),
+                    problems,
+                )
+            })),
+            Err(e) => rows.push(Row::new("hidden tests", "", vec![format!("{e:#}")])),
+        }
     }
     let src = course.book_dir().join("src");
     rows.push(Row::new(

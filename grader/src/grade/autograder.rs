@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 
 use super::engine::{Grader, lock_work_dir};
 use super::gradescope::{self, Results};
-use super::{Gradebook, Options, jail, report, submission};
+use super::{Gradebook, Hidden, Options, jail, report, submission};
 use crate::course::Course;
 
 /// Grade `submission` with the course at `course_dir` (see [`Course::open`]) and write
@@ -72,12 +72,18 @@ fn grade_upload(course_dir: Option<&Path>, submission: &Path, opts: &Options) ->
         eprintln!("note: {note}");
     }
     let log = |msg: String| eprintln!("{msg}");
-    let grader = Grader::prepare(&course, jail, &log)?;
+    let loaded = match &opts.hidden_dir {
+        Some(dir) => Some(Hidden::load(&course, dir)?),
+        None => None,
+    };
+    let hidden = loaded.as_ref().or(opts.hidden.as_ref());
+    let grader = Grader::prepare(&course, jail, hidden, &log)?;
     let graded = grader.grade("submission", found, opts, &log);
     grader.check_intact()?;
     let book = Gradebook {
         course: course.manifest.course.title.clone(),
-        hidden: None,
+        hidden: hidden.map(|h| h.fingerprint.clone()),
+        show_hidden: opts.show_hidden,
         students: vec![graded.result],
     };
     print!("{}", report::summary_table(&book));
@@ -85,5 +91,6 @@ fn grade_upload(course_dir: Option<&Path>, submission: &Path, opts: &Options) ->
         &course,
         &book.students[0],
         opts.visibility,
+        book.show_hidden,
     ))
 }

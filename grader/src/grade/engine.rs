@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
+use super::hidden::Hidden;
 use super::isolate::build_isolating;
 use super::jail::Jail;
 use super::sandbox::Sandbox;
@@ -36,11 +37,18 @@ impl<'c> Grader<'c> {
     pub fn prepare(
         course: &'c Course,
         jail: Option<Jail>,
+        hidden: Option<&Hidden>,
         progress: Progress,
     ) -> Result<Grader<'c>> {
         let work = course.work_dir();
         let jailed = jail.is_some();
-        let sandbox = Sandbox::new(course, work.join("sandbox"), work.join("target"), jail)?;
+        let sandbox = Sandbox::new(
+            course,
+            work.join("sandbox"),
+            work.join("target"),
+            jail,
+            hidden,
+        )?;
         sandbox.reset(&BTreeMap::new())?;
         if jailed {
             // Builds in the jail have no network: download what they need now.

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use super::report::{safe_file_name, unfinished_prerequisites};
-use super::{Gradebook, StudentResult};
+use super::{Gradebook, StudentResult, hidden};
 use crate::course::Course;
 use crate::results::{ExerciseResult, Status, TestStatus};
 
@@ -80,8 +80,11 @@ pub fn write_all(course: &Course, book: &Gradebook, out: &Path, shown: Visibilit
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for s in &book.students {
         let path = dir.join(format!("{}.json", safe_file_name(&s.id)));
-        std::fs::write(&path, to_json(&of_student(course, s, shown))?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(
+            &path,
+            to_json(&of_student(course, s, shown, book.show_hidden))?,
+        )
+        .with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
 }
@@ -90,8 +93,14 @@ pub fn to_json(r: &Results) -> Result<String> {
     Ok(serde_json::to_string_pretty(r)? + "\n")
 }
 
-/// A student's results, one entry per exercise in course order.
-pub fn of_student(course: &Course, s: &StudentResult, shown: Visibility) -> Results {
+/// A student's results, one entry per exercise in course order; an exercise with hidden tests
+/// has a second entry for them, shown after the due date (or as the rest, with `show_hidden`).
+pub fn of_student(
+    course: &Course,
+    s: &StudentResult,
+    shown: Visibility,
+    show_hidden: bool,
+) -> Results {
     // The top-level output is shown whatever the tests' visibility, so the total only appears
     // when the results are visible at once.
     let mut output = match shown {
@@ -115,23 +124,47 @@ pub fn of_student(course: &Course, s: &StudentResult, shown: Visibility) -> Resu
              shows the same on your machine.\n",
         );
     }
-    let tests = s
-        .exercises
-        .iter()
-        .map(|e| Entry {
+    let mut tests = Vec::new();
+    for e in &s.exercises {
+        let (visible, hidden) = hidden::parts(e);
+        tests.push(Entry {
             name: format!("{} — {}", e.id, e.title),
-            score: e.points,
-            max_score: e.max,
-            status: if e.status == Status::Passed {
-                "passed"
-            } else {
-                "failed"
-            },
-            output: exercise_output(course, e, &s.exercises),
+            score: visible.points,
+            max_score: visible.max,
+            status: status(visible.status),
+            output: exercise_output(course, &visible, &s.exercises),
             visibility: shown,
-        })
-        .collect();
+        });
+        if let Some(h) = hidden {
+            let mut output = String::new();
+            if matches!(h.status, Status::CompileError | Status::Missing) {
+                output.push_str("Not run: see the exercise above.\n");
+            } else {
+                failures(&mut output, &h);
+            }
+            tests.push(Entry {
+                name: format!("{} — hidden tests", e.id),
+                score: h.points,
+                max_score: h.max,
+                status: status(h.status),
+                output,
+                visibility: match shown {
+                    _ if show_hidden => shown,
+                    Visibility::Visible => Visibility::AfterDueDate,
+                    later => later,
+                },
+            });
+        }
+    }
     results(s.total, output, tests, shown)
+}
+
+fn status(s: Status) -> &'static str {
+    if s == Status::Passed {
+        "passed"
+    } else {
+        "failed"
+    }
 }
 
 /// What to upload, for a submission in which the grader found none of the exercises' files.

@@ -14,6 +14,7 @@ mod cache;
 mod engine;
 mod forbidden;
 mod gradescope;
+mod hidden;
 mod isolate;
 mod jail;
 mod report;
@@ -37,6 +38,7 @@ pub use autograder::autograde;
 use cache::Cache;
 use engine::{Grader, lock_work_dir};
 pub use gradescope::Visibility;
+pub use hidden::{Hidden, check as check_hidden};
 pub use report::summary_table;
 pub use shard::{Shard, merge};
 use submission::{Found, discover};
@@ -59,6 +61,9 @@ pub struct Gradebook {
     /// and a fingerprint of their files, so shards graded with different ones are not merged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<String>,
+    /// The feedback shows the hidden tests by name (`--show-hidden`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub show_hidden: bool,
     pub students: Vec<StudentResult>,
 }
 
@@ -70,6 +75,12 @@ pub struct Options {
     pub test_jobs: usize,
     /// Grade only this slice of the class (`grade --shard I/N`).
     pub shard: Option<Shard>,
+    /// The instructor's hidden tests (`grade --hidden DIR`).
+    pub hidden: Option<Hidden>,
+    /// `gradescope --hidden DIR`: read once the autograder has found the course.
+    pub hidden_dir: Option<std::path::PathBuf>,
+    /// Show the hidden tests' names and messages in the students' feedback.
+    pub show_hidden: bool,
     /// Wall-clock limit for building one student's crate.
     pub build_timeout: std::time::Duration,
     /// Grade every student again, even those whose cached result still holds.
@@ -153,7 +164,7 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
             );
         });
         let progress = |msg: String| bar.set_message(msg);
-        let first = Grader::prepare(course, jail.take(), &progress)?;
+        let first = Grader::prepare(course, jail.take(), opts.hidden.as_ref(), &progress)?;
         let graded = grade_all(&first, todo, opts, &cache, &bar)?;
         for (i, result) in graded {
             results[i] = Some(result);
@@ -162,7 +173,8 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
     bar.finish_and_clear();
     let book = Gradebook {
         course: course.manifest.course.title.clone(),
-        hidden: None,
+        hidden: opts.hidden.as_ref().map(|h| h.fingerprint.clone()),
+        show_hidden: opts.show_hidden,
         students: results.into_iter().flatten().collect(),
     };
     report::write_all(course, &book, out)?;

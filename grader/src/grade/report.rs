@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::{Gradebook, StudentResult};
+use super::{Gradebook, StudentResult, hidden};
 use crate::course::Course;
 use crate::manifest::{Exercise, Manifest};
 use crate::results::{ExerciseResult, Status, TestStatus};
@@ -22,7 +22,7 @@ pub fn write_all(course: &Course, book: &Gradebook, out: &Path) -> Result<()> {
     for s in &book.students {
         write(
             &format!("feedback/{}.md", safe_file_name(&s.id)),
-            feedback(course, s),
+            feedback(course, s, book.show_hidden),
         )?;
     }
     Ok(())
@@ -55,13 +55,25 @@ fn csv(course: &Course, book: &Gradebook) -> String {
         out.push(',');
         out.push_str(&csv_field(&ex.id));
     }
-    out.push_str(",total,max\n");
+    out.push_str(",total,max");
+    // Only when the class was graded with hidden tests, so the columns stay the same otherwise.
+    let hidden = book.hidden.is_some();
+    out.push_str(if hidden {
+        ",hidden_passed,hidden_tests\n"
+    } else {
+        "\n"
+    });
     for s in &book.students {
         out.push_str(&csv_field(&s.id));
         for e in &s.exercises {
             let _ = write!(out, ",{}", e.points);
         }
-        let _ = writeln!(out, ",{},{}", s.total, s.max);
+        let _ = write!(out, ",{},{}", s.total, s.max);
+        if hidden {
+            let (passed, all) = hidden::counts(&s.exercises);
+            let _ = write!(out, ",{passed},{all}");
+        }
+        out.push('\n');
     }
     out
 }
@@ -118,7 +130,7 @@ pub fn summary_table(book: &Gradebook) -> String {
     out
 }
 
-fn feedback(course: &Course, s: &StudentResult) -> String {
+fn feedback(course: &Course, s: &StudentResult, show_hidden: bool) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# Feedback for {}\n", s.id);
     let _ = writeln!(
@@ -182,7 +194,11 @@ fn feedback(course: &Course, s: &StudentResult) -> String {
                 md.push_str("\n```\n");
             }
             _ => {
-                for t in &e.tests {
+                let (visible, hidden) = match show_hidden {
+                    true => (e.clone(), None),
+                    false => hidden::parts(e),
+                };
+                for t in &visible.tests {
                     let mark = match t.status {
                         TestStatus::Passed => "passed",
                         TestStatus::Failed => "FAILED",
@@ -198,6 +214,9 @@ fn feedback(course: &Course, s: &StudentResult) -> String {
                         }
                         md.push_str("  ```\n");
                     }
+                }
+                if let Some(h) = hidden {
+                    let _ = writeln!(md, "- {}", hidden::summary(&h));
                 }
             }
         }

@@ -15,6 +15,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use walkdir::WalkDir;
 
+use super::hidden::Hidden;
 use super::jail::{Jail, JailedTests};
 use crate::cargo::{Build, Wrap, build_tests_within};
 use crate::course::Course;
@@ -34,6 +35,8 @@ pub struct Sandbox {
     manifest_text: String,
     /// Where builds and tests run; `None` under `--no-sandbox`.
     jail: Option<Jail>,
+    /// The instructor's hidden tests, laid over the pristine crates (see `hidden.rs`).
+    hidden: Hidden,
     /// This sandbox's first test slot: sandboxes graded at once use disjoint slots, so no two
     /// tests ever share a uid (and its process limit).
     first_slot: usize,
@@ -45,6 +48,7 @@ impl Sandbox {
         dir: PathBuf,
         target: PathBuf,
         jail: Option<Jail>,
+        hidden: Option<&Hidden>,
     ) -> Result<Sandbox> {
         let crates = course.manifest.crates();
         let pristine = course_files(&course.root, &crates)?;
@@ -57,6 +61,7 @@ impl Sandbox {
             pristine,
             manifest_text,
             jail,
+            hidden: hidden.cloned().unwrap_or_default(),
             first_slot: 0,
         })
     }
@@ -89,6 +94,7 @@ impl Sandbox {
             pristine: self.pristine.clone(),
             manifest_text: self.manifest_text.clone(),
             jail: self.jail.clone(),
+            hidden: self.hidden.clone(),
             first_slot,
         })
     }
@@ -112,6 +118,7 @@ impl Sandbox {
                 self.write(krate, rel, bytes)?;
             }
         }
+        self.lay_hidden(false)?;
         for (krate, files) in overlay {
             for (rel, bytes) in files {
                 self.write(krate, rel, bytes)?;
@@ -132,8 +139,41 @@ impl Sandbox {
         Ok(())
     }
 
-    /// Build `krate`'s test binary, in the jail if there is one.
+    /// Write the hidden tests' files (`sources_only`: just the hidden modules, which each build
+    /// needs and [`Sandbox::build`] removes again).
+    fn lay_hidden(&self, sources_only: bool) -> Result<()> {
+        for (rel, bytes) in &self.hidden.files {
+            if sources_only && !self.hidden.sources.contains(rel) {
+                continue;
+            }
+            if let Some((krate, rel)) = rel
+                .strip_prefix("exercises/")
+                .and_then(|r| r.split_once('/'))
+            {
+                self.write(krate, rel, bytes)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Build `krate`'s test binary, in the jail if there is one. The hidden tests' sources are
+    /// there only while it compiles: the student's tests run without them.
     pub fn build(&self, krate: &str, timeout: Option<Duration>) -> Result<Build> {
+        self.lay_hidden(true)?;
+        let built = self.build_now(krate, timeout);
+        for rel in &self.hidden.sources {
+            if let Some(inside) = rel.strip_prefix("exercises/") {
+                let path = self.dir.join(inside);
+                if path.exists() {
+                    std::fs::remove_file(&path)
+                        .with_context(|| format!("cannot delete {}", path.display()))?;
+                }
+            }
+        }
+        built
+    }
+
+    fn build_now(&self, krate: &str, timeout: Option<Duration>) -> Result<Build> {
         let jailed = (self.jail.as_ref())
             .map(|jail| move |cmd: Command| jail.build(cmd, &self.dir, &self.target));
         let wrap = jailed.as_ref().map(|w| w as Wrap);

@@ -8,6 +8,7 @@ mod course;
 mod edition;
 mod grade;
 mod gradescope;
+mod hidden;
 mod sandbox;
 mod shard;
 mod student;

@@ -13,7 +13,15 @@ pub fn build(book_dir: &Path, out: Option<&Path>) -> Result<PathBuf> {
     if let Some(out) = out {
         book.config.build.build_dir = out.to_path_buf();
     }
-    book.build()
+    // mdBook reports through `tracing` (a missing file, a broken link in SUMMARY.md, a search
+    // index it could not write): show its warnings and errors, which nothing prints otherwise.
+    let log = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::WARN)
+        .without_time()
+        .with_target(false)
+        .finish();
+    tracing::subscriber::with_default(log, || book.build())
         .map_err(|e| anyhow!("{e:#}"))
         .context("the book did not build")?;
     let dir = if book.config.build.build_dir.is_absolute() {

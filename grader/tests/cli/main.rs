@@ -10,5 +10,6 @@ mod grade;
 mod gradescope;
 mod hidden;
 mod sandbox;
+mod search;
 mod shard;
 mod student;

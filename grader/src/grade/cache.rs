@@ -172,6 +172,7 @@ mod tests {
             max: 4,
             exercises: vec![],
             notes: vec!["a note".into()],
+            leaderboard: None,
         }
     }
 

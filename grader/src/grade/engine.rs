@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use super::hidden::Hidden;
 use super::isolate::build_isolating;
 use super::jail::Jail;
+use super::leaderboard;
 use super::sandbox::Sandbox;
 use super::submission::Found;
 use super::{Options, StudentResult};
@@ -17,6 +18,9 @@ use crate::course::Course;
 use crate::manifest::Exercise;
 use crate::results::{ExerciseResult, Status, tests_of};
 use crate::runner::{Launcher, TestBinary, run_many_with};
+
+/// The leaderboard's program runs for a few seconds; a minute allows for a busy machine.
+const LEADERBOARD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Progress messages ("alice: building collector"), for a progress bar or a log.
 pub type Progress<'a> = &'a dyn Fn(String);
@@ -166,6 +170,7 @@ fn internal_error(
         total: 0,
         max: exercises.iter().map(|e| e.max).sum(),
         exercises,
+        leaderboard: None,
         notes: vec![format!(
             "grader error (re-run grading for this student): {e:#}"
         )],
@@ -258,7 +263,25 @@ fn grade_one(
         .iter()
         .filter_map(|ex| results.remove(&ex.id))
         .collect();
+    // The leaderboard is for allocators that pass every test of their crate: a fast wrong
+    // allocator is not on it. Measured while this student's files are still in the sandbox.
+    let allocator: Vec<&ExerciseResult> = (exercises.iter())
+        .filter(|e| {
+            course
+                .manifest
+                .find(&e.id)
+                .is_some_and(|ex| ex.krate == leaderboard::CRATE)
+        })
+        .collect();
+    let leaderboard =
+        if !allocator.is_empty() && allocator.iter().all(|e| e.status == Status::Passed) {
+            progress(format!("{id}: measuring the allocator for the leaderboard"));
+            leaderboard::measure(sandbox, LEADERBOARD_TIMEOUT)?
+        } else {
+            None
+        };
     Ok(StudentResult {
+        leaderboard,
         id: id.to_string(),
         total: exercises.iter().map(|e| e.points).sum(),
         max: exercises.iter().map(|e| e.max).sum(),

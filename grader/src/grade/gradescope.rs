@@ -48,6 +48,18 @@ pub struct Results {
     /// The autograder's own log (builds, timings) is for the instructor only.
     pub stdout_visibility: &'static str,
     pub tests: Vec<Entry>,
+    /// Gradescope's leaderboard: the allocator's throughput against glibc's, when measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leaderboard: Option<Vec<Board>>,
+}
+
+/// One column of Gradescope's leaderboard.
+#[derive(Debug, Serialize)]
+pub struct Board {
+    pub name: &'static str,
+    pub value: f64,
+    /// Higher is better.
+    pub order: &'static str,
 }
 
 /// One exercise, shown as one box.
@@ -70,6 +82,7 @@ fn results(score: u32, output: String, tests: Vec<Entry>, visibility: Visibility
         visibility,
         stdout_visibility: "hidden",
         tests,
+        leaderboard: None,
     }
 }
 
@@ -156,7 +169,15 @@ pub fn of_student(
             });
         }
     }
-    results(s.total, output, tests, shown)
+    let mut r = results(s.total, output, tests, shown);
+    r.leaderboard = s.leaderboard.map(|ratio| {
+        vec![Board {
+            name: "Allocator throughput (× glibc malloc)",
+            value: (ratio * 1000.0).round() / 1000.0,
+            order: "desc",
+        }]
+    });
+    r
 }
 
 fn status(s: Status) -> &'static str {

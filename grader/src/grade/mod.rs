@@ -17,9 +17,11 @@ mod gradescope;
 mod hidden;
 mod isolate;
 mod jail;
+mod leaderboard;
 mod report;
 mod sandbox;
 mod shard;
+mod similarity;
 mod submission;
 
 use std::path::Path;
@@ -52,6 +54,10 @@ pub struct StudentResult {
     pub exercises: Vec<ExerciseResult>,
     /// What the grader noticed about the submission itself (skipped files, layout, zip errors).
     pub notes: Vec<String>,
+    /// The allocator's throughput on the course's traces as a ratio to glibc malloc's (> 1:
+    /// faster), for students whose allocator passes all its tests (`leaderboard.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaderboard: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -108,18 +114,19 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
             submissions.display()
         );
     }
-    let subs = match opts.shard {
+    // Every shard reads the whole class (for the similarity report) and grades its own slice.
+    let mine: Vec<bool> = match opts.shard {
         Some(shard) => {
-            let class = subs.len();
-            let mine = shard.select(subs);
+            let picked = shard.select((0..subs.len()).collect());
             eprintln!(
-                "Shard {shard}: {} of the class's {class} submissions (`cargo course merge` joins \
+                "Shard {shard}: {} of the class's {} submissions (`cargo course merge` joins \
                  the shards' reports).",
-                mine.len()
+                picked.len(),
+                subs.len()
             );
-            mine
+            (0..subs.len()).map(|i| picked.contains(&i)).collect()
         }
-        None => subs,
+        None => vec![true; subs.len()],
     };
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))?;
@@ -129,7 +136,8 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
     let cache = Cache::new(course, opts, out)?;
     let started = Instant::now();
 
-    let bar = ProgressBar::new(subs.len() as u64).with_style(
+    let graded_here = mine.iter().filter(|m| **m).count();
+    let bar = ProgressBar::new(graded_here as u64).with_style(
         ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {msg}")
             .expect("valid template")
             .progress_chars("=> "),
@@ -139,9 +147,14 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
     let mut results: Vec<Option<StudentResult>> = Vec::new();
     let mut todo: Vec<(usize, String, Found, u64)> = Vec::new();
     let pristine = course.root.join("exercises");
-    for sub in &subs {
+    let mut class: Vec<(String, similarity::CrateFiles)> = Vec::new();
+    for (sub, mine) in subs.iter().zip(mine) {
         bar.set_message(format!("{}: reading the submission", sub.id));
         let found = submission::collect(sub, &course.manifest.crates(), &pristine, &work);
+        class.push((sub.id.clone(), found.files.clone()));
+        if !mine {
+            continue;
+        }
         let key = cache.key(&sub.id, &found);
         match cache.load(&sub.id, key) {
             Some(result) => {
@@ -154,7 +167,7 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
             }
         }
     }
-    let reused = subs.len() - todo.len();
+    let reused = graded_here - todo.len();
     if !todo.is_empty() {
         // Printed even when the bar is hidden (no terminal): the first build takes minutes.
         bar.suspend(|| {
@@ -178,6 +191,10 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
         students: results.into_iter().flatten().collect(),
     };
     report::write_all(course, &book, out)?;
+    similarity::write_csv(
+        &similarity::similar_pairs(&stub_files(course)?, &class),
+        out,
+    )?;
     if opts.gradescope {
         gradescope::write_all(course, &book, out, opts.visibility)?;
     }
@@ -188,13 +205,32 @@ pub fn grade(course: &Course, submissions: &Path, out: &Path, opts: &Options) ->
     };
     eprintln!(
         "Graded {} submission(s) in {:.1} s{reused}. Reports: {}/grades.csv, grades.json, \
-         feedback/{}",
+         similarity.csv, feedback/{}",
         book.students.len(),
         started.elapsed().as_secs_f64(),
         out.display(),
         if opts.gradescope { ", gradescope/" } else { "" }
     );
     Ok(book)
+}
+
+/// The stubs' source files, as the similarity report's baseline: code every student was given.
+fn stub_files(course: &Course) -> Result<similarity::CrateFiles> {
+    let crates = course.manifest.crates();
+    let mut stubs = similarity::CrateFiles::new();
+    for (rel, bytes) in sandbox::course_files(&course.root, &crates)? {
+        if let Some((krate, rel)) = rel
+            .strip_prefix("exercises/")
+            .and_then(|r| r.split_once('/'))
+            && rel.starts_with("src/")
+        {
+            stubs
+                .entry(krate.to_string())
+                .or_default()
+                .insert(rel.to_string(), bytes);
+        }
+    }
+    Ok(stubs)
 }
 
 /// Grade `todo` (index in the class, id, files, cache key) with `opts.jobs` students at once, each

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::{Gradebook, StudentResult, hidden};
+use super::{Gradebook, StudentResult, hidden, leaderboard};
 use crate::course::Course;
 use crate::manifest::{Exercise, Manifest};
 use crate::results::{ExerciseResult, Status, TestStatus};
@@ -59,10 +59,13 @@ fn csv(course: &Course, book: &Gradebook) -> String {
     // Only when the class was graded with hidden tests, so the columns stay the same otherwise.
     let hidden = book.hidden.is_some();
     out.push_str(if hidden {
-        ",hidden_passed,hidden_tests\n"
+        ",hidden_passed,hidden_tests"
     } else {
-        "\n"
+        ""
     });
+    // Only in a course with the leaderboard's program (a ratio, empty for an unmeasured student).
+    let board = leaderboard::in_course(course);
+    out.push_str(if board { ",leaderboard\n" } else { "\n" });
     for s in &book.students {
         out.push_str(&csv_field(&s.id));
         for e in &s.exercises {
@@ -72,6 +75,12 @@ fn csv(course: &Course, book: &Gradebook) -> String {
         if hidden {
             let (passed, all) = hidden::counts(&s.exercises);
             let _ = write!(out, ",{passed},{all}");
+        }
+        if board {
+            out.push(',');
+            if let Some(ratio) = s.leaderboard {
+                let _ = write!(out, "{ratio:.3}");
+            }
         }
         out.push('\n');
     }
@@ -144,6 +153,13 @@ fn feedback(course: &Course, s: &StudentResult, show_hidden: bool) -> String {
             let _ = writeln!(md, "- {n}");
         }
         md.push('\n');
+    }
+    if let Some(ratio) = s.leaderboard {
+        let _ = writeln!(
+            md,
+            "Allocator leaderboard: your allocator replays the course's traces at {ratio:.2}× \
+             the throughput of glibc's malloc (above 1: faster).\n"
+        );
     }
     md.push_str("| exercise | status | points |\n|---|---|---|\n");
     for e in &s.exercises {

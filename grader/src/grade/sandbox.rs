@@ -190,6 +190,11 @@ impl Sandbox {
         built
     }
 
+    /// The jail builds run in (`Jail::build`); `None` under `--no-sandbox`.
+    pub(super) fn jail(&self) -> Option<&Jail> {
+        self.jail.as_ref()
+    }
+
     /// How this workspace's tests are started: in the jail, or directly under `--no-sandbox`.
     pub fn launcher(&self) -> Option<JailedTests<'_>> {
         self.jail.as_ref().map(|jail| JailedTests {
@@ -244,21 +249,23 @@ impl Sandbox {
     }
 
     /// Delete what earlier builds left of the course's own crates (libraries, test binaries,
-    /// incremental caches), so nothing compiled from another student's code is on disk while
-    /// this student's code is compiled or run. Dependencies stay warm.
+    /// examples, incremental caches), so nothing compiled from another student's code is on disk
+    /// while this student's code is compiled or run. Dependencies stay warm.
     fn forget_builds(&self) -> Result<()> {
         let mut prefixes = vec!["chapters-".to_string()];
         for krate in &self.crates {
             let lib = krate.replace('-', "_");
             prefixes.extend([format!("{krate}-"), format!("{lib}-"), format!("lib{lib}-")]);
         }
-        for sub in ["deps", "incremental", ".fingerprint"] {
+        for sub in ["deps", "incremental", ".fingerprint", "examples"] {
             let Ok(entries) = std::fs::read_dir(self.target.join("debug").join(sub)) else {
                 continue;
             };
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if !prefixes.iter().any(|p| name.starts_with(p.as_str())) {
+                // Examples (the allocator leaderboard's program) are built only for the course's
+                // crates, never for a dependency: every one goes.
+                if sub != "examples" && !prefixes.iter().any(|p| name.starts_with(p.as_str())) {
                     continue;
                 }
                 let path = entry.path();

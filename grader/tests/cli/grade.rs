@@ -145,6 +145,10 @@ fn real_course_solutions_get_full_marks_and_stubs_get_zero() {
     assert!(full["max"].as_u64().unwrap() > 0);
     assert_eq!(full["total"], full["max"], "{}", stdout_of(&run));
     assert_eq!(by_id("untouched")["total"], 0, "{}", stdout_of(&run));
+    // The leaderboard measures the allocator that passes its tests, and only that one.
+    let ratio = full["leaderboard"].as_f64().expect("a leaderboard ratio");
+    assert!(ratio > 0.05, "{ratio}");
+    assert!(by_id("untouched").get("leaderboard").is_none());
     let csv = std::fs::read_to_string(out.path().join("grades.csv")).unwrap();
     println!("{}\n{csv}", stdout_of(&run));
 }

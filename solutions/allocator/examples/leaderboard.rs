@@ -1,0 +1,1 @@
+../../../exercises/allocator/examples/leaderboard.rs

@@ -3,9 +3,12 @@
 //!
 //! The course plans for students who never see `solutions/` (COURSE.md §6): every student and
 //! instructor command works without it. This writes that copy and checks it: cargo resolves its
-//! workspace offline, and its manifest matches its files (the same check `list` makes).
+//! workspace offline, and its manifest matches its files (the same check `list` makes). The
+//! edition reads as one: its README is written for students (see `for_students`), its
+//! `cargo test` runs the exercises' tests, and it keeps the stubs for `cargo course reset`.
 
 mod files;
+mod for_students;
 mod workspace;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +30,10 @@ pub struct Report {
     pub source: &'static str,
     pub solution_files: usize,
     pub manifest_dropped: Vec<String>,
+    /// The edition's `default-members`, when they are not the course's.
+    pub default_members: Option<Vec<String>>,
+    /// How many exercise files `.course-stubs/` holds.
+    pub stubs: usize,
     /// Packages the regenerated Cargo.lock no longer lists (None: the course has no lock).
     pub lock_dropped: Option<Vec<String>>,
     pub notes: Vec<String>,
@@ -70,6 +77,11 @@ pub fn write(course: &Course, out: &Path, force: bool) -> Result<Report> {
     }
     std::fs::write(out.join("Cargo.toml"), &rewrite.text)
         .with_context(|| format!("writing {}", out.join("Cargo.toml").display()))?;
+    // In place of the maintainers' README (which is about solutions/ and `verify`).
+    let readme = for_students::readme(&course.manifest, &rewrite.text, &out);
+    std::fs::write(out.join("README.md"), readme)
+        .with_context(|| format!("writing {}", out.join("README.md").display()))?;
+    let stubs = for_students::write_stubs(&course.manifest, &out)?;
 
     let lock_dropped = regenerate_lock(&out)?;
     check(&out)?;
@@ -79,6 +91,8 @@ pub fn write(course: &Course, out: &Path, force: bool) -> Result<Report> {
         source: listing.source,
         solution_files: listing.solution_files,
         manifest_dropped: rewrite.dropped,
+        default_members: rewrite.default_members,
+        stubs,
         lock_dropped,
         notes,
     })
@@ -208,7 +222,8 @@ fn check(out: &Path) -> Result<()> {
     edition
         .manifest
         .ensure_valid(&edition.root)
-        .with_context(|| format!("the edition in {} is not a usable course", out.display()))
+        .with_context(|| format!("the edition in {} is not a usable course", out.display()))?;
+    for_students::check_stubs(&edition.manifest, out)
 }
 
 impl Report {
@@ -239,14 +254,29 @@ impl Report {
             }
             None => {}
         }
+        s += "\nFor the students:\n";
+        s += "  README.md: written for students (how to start, check, hint, watch, reset), in place \
+              of the course's\n";
+        if let Some(members) = &self.default_members {
+            let quoted: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+            s += &format!(
+                "  Cargo.toml: default-members = [{}], so `cargo test` runs the exercises' tests\n",
+                quoted.join(", ")
+            );
+        }
+        s += &format!(
+            "  {}/: the {} exercise files as shipped, for `cargo course reset`\n",
+            crate::student::STUBS_DIR,
+            self.stubs
+        );
         if !self.notes.is_empty() {
             s += "\nNotes:\n";
             for n in &self.notes {
                 s += &format!("  {n}\n");
             }
         }
-        s += "\nChecked: cargo resolves the edition's workspace offline, and its \
-              exercises/course.toml matches its files.\n\nNext steps:\n";
+        s += "\nChecked: cargo resolves the edition's workspace offline, its \
+              exercises/course.toml matches its files, and its stubs are kept.\n\nNext steps:\n";
         s += &format!("  cd {out} && cargo course list\n");
         s += &format!("  publish {out} as the students' repository (git init, commit, push)\n");
         s

@@ -12,7 +12,8 @@ use grader::{book, doctest, edition, grade, student, verify, watch};
 /// The course tool for "Python memory, rebuilt in Rust".
 ///
 /// Students: `list` shows your progress and what to do next; `check` builds and tests an exercise;
-/// `watch` re-checks on every save; `hint` gives one more hint each time.
+/// `watch` re-checks on every save; `hint` gives one more hint each time; `reset` puts an
+/// exercise back to its stub.
 /// Instructors: `grade` grades a folder of submissions (`merge` joins the reports of a class graded
 /// in shards); `gradescope` grades one upload inside a Gradescope autograder; `edition` writes the
 /// course without its solutions, for students.
@@ -107,6 +108,18 @@ enum Command {
     Hint {
         /// Exercise id.
         id: String,
+    },
+    /// Put an exercise's files back to its stub (your version is kept in .course-backup/).
+    ///
+    /// Takes the stub from .course-stubs/ (kept by the student edition), else from the course's
+    /// git history (the newest committed version that still has its todo!()s). Asks first; clears
+    /// the exercise's progress. Exit 0 when reset, 1 when you said no, 2 when no stub was found.
+    Reset {
+        /// Exercise id, as shown by `list` (e.g. `refcount`).
+        id: String,
+        /// Do not ask (for scripts).
+        #[arg(long)]
+        yes: bool,
     },
     /// Grade a folder of submissions (one subfolder or .zip per student) into reports.
     ///
@@ -348,6 +361,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", student::hint(&course, &id)?);
             Ok(ExitCode::SUCCESS)
         }
+        // Not behind the manifest check above: reset is how a student gets back a deleted file.
+        Command::Reset { id, yes } => Ok(exit(student::reset(&course, &id, yes)?)),
         Command::Grade {
             submissions,
             out,

@@ -1,114 +1,36 @@
-//! The student's commands: `list`, `check`, `hint`, and the state they share.
+//! The student's commands: `list`, `check`, `hint`, `reset`, and the state they share.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+mod diagnose;
+mod reset;
+mod scan;
+mod state;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::{Deserialize, Serialize};
 
 use crate::cargo::{Listed, build_and_list};
 use crate::course::Course;
-use crate::hash::Fnv1a;
 use crate::manifest::Exercise;
 use crate::results::{ExerciseResult, Status, TestStatus, tests_of};
 use crate::runner::{Limits, default_jobs, run_many};
 
-/// What the tool remembers between runs, in `.course-state.json` at the course root.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct State {
-    #[serde(default)]
-    pub exercises: BTreeMap<String, ExerciseState>,
-}
+pub use reset::{BACKUP_DIR, STUBS_DIR, reset};
+pub use scan::tests_in_sources;
+pub use state::{ExerciseState, LastCheck, Progress, State, files_hash};
 
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
-pub struct ExerciseState {
-    /// Outcome of the last `check`, with the hash of the exercise's files at that time.
-    pub last: Option<LastCheck>,
-    #[serde(default)]
-    pub hints_shown: usize,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct LastCheck {
-    pub passed: bool,
-    pub points: u32,
-    /// `None` until a check has built the crate and counted the tests.
-    pub max: Option<u32>,
-    /// [`files_hash`] of the exercise's files; a state file from an older tool whose hash
-    /// differs just makes the exercise `failing` until the next check.
-    pub files_hash: u64,
-}
-
-/// An exercise's status for `list`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Progress {
-    NotStarted,
-    Failing,
-    Done,
-}
-
-impl State {
-    fn path(course: &Course) -> PathBuf {
-        course.root.join(".course-state.json")
-    }
-
-    pub fn load(course: &Course) -> State {
-        std::fs::read_to_string(Self::path(course))
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default()
-    }
-
-    pub fn save(&self, course: &Course) -> Result<()> {
-        let path = Self::path(course);
-        std::fs::write(&path, serde_json::to_string_pretty(self)? + "\n")
-            .with_context(|| format!("cannot save progress to {}", path.display()))
-    }
-
-    /// Done = the last check passed and the files have not changed since.
-    pub fn progress(&self, course: &Course, ex: &Exercise) -> Progress {
-        match self.exercises.get(&ex.id).and_then(|s| s.last.as_ref()) {
-            None => Progress::NotStarted,
-            Some(l) if l.passed && l.files_hash == files_hash(course, ex) => Progress::Done,
-            Some(_) => Progress::Failing,
-        }
-    }
-
-    /// The first exercise (in course order) that is not done.
-    pub fn next<'a>(&self, course: &'a Course) -> Option<&'a Exercise> {
-        course
-            .manifest
-            .exercises
-            .iter()
-            .find(|ex| self.progress(course, ex) != Progress::Done)
-    }
-
-    /// The first exercise after `after` (in course order, wrapping around) that is not done:
-    /// a student working through Part II is sent on to the next exercise of Part II, not back
-    /// to the first unfinished one of Part I.
-    pub fn next_after<'a>(&self, course: &'a Course, after: &Exercise) -> Option<&'a Exercise> {
-        let all = &course.manifest.exercises;
-        let start = all
-            .iter()
-            .position(|e| e.id == after.id)
-            .map_or(0, |i| i + 1);
-        all[start..]
-            .iter()
-            .chain(&all[..start])
-            .find(|ex| self.progress(course, ex) != Progress::Done)
-    }
-}
-
-/// A hash of the exercise's files (names and contents), stored in `.course-state.json`. It must
-/// not change between Rust releases (std's `DefaultHasher` may), so it is FNV-1a.
-pub fn files_hash(course: &Course, ex: &Exercise) -> u64 {
-    let mut h = Fnv1a::default();
-    for f in &ex.files {
-        let bytes = std::fs::read(course.crate_dir(&ex.krate).join(f)).unwrap_or_default();
-        h.field(f.as_bytes()).field(&bytes);
-    }
-    h.finish()
+/// The most an exercise can score: from the test list of its crate's last build if there was one
+/// (exact), else counted from its test sources before any build (see `scan`); `None` if neither
+/// can tell yet.
+pub fn max_points(course: &Course, state: &State, ex: &Exercise) -> Option<u32> {
+    state
+        .exercises
+        .get(&ex.id)
+        .and_then(|s| s.max)
+        .or_else(|| state.last(ex).and_then(|l| l.max))
+        .or_else(|| {
+            let names = tests_in_sources(&course.crate_dir(&ex.krate), &ex.tests)?;
+            Some(names.iter().map(|n| ex.test_points(n)).sum())
+        })
 }
 
 /// `list`: every exercise with its status and points, a progress bar, and what to do next.
@@ -123,32 +45,55 @@ pub fn list(course: &Course) -> String {
         .max()
         .unwrap_or(2);
     out.push_str(&format!(
-        "{:>3}  {:<width$}  {:<11}  {:>7}  title\n",
+        "{:>3}  {:<width$}  {:<16}  {:>7}  title\n",
         "#", "id", "status", "points"
     ));
-    let mut done = 0;
+    let (mut done, mut changed, mut uncounted) = (0, Vec::new(), false);
     for (i, ex) in course.manifest.exercises.iter().enumerate() {
         let p = state.progress(course, ex);
-        let status = match p {
-            Progress::NotStarted => "not started",
-            Progress::Failing => "failing",
-            Progress::Done => "done",
-        };
         done += usize::from(p == Progress::Done);
-        let points = state
-            .exercises
-            .get(&ex.id)
-            .and_then(|s| s.last.as_ref())
-            .map_or("-".to_string(), |l| match l.max {
-                Some(max) => format!("{}/{max}", l.points),
-                None => format!("{}/?", l.points),
-            });
+        // The points the status stands for: those of the last check, unless the files changed
+        // since (then no one knows until the next check).
+        let passed = match (p, state.last(ex)) {
+            (Progress::Changed, _) => "?".to_string(),
+            (_, Some(l)) => l.points.to_string(),
+            (_, None) => "0".to_string(),
+        };
+        let max = max_points(course, &state, ex).map_or_else(
+            || {
+                uncounted = true;
+                "?".to_string()
+            },
+            |m| m.to_string(),
+        );
+        if p == Progress::Changed {
+            changed.push(ex.id.as_str());
+        }
         out.push_str(&format!(
-            "{:>3}  {:<width$}  {status:<11}  {points:>7}  {}\n",
+            "{:>3}  {:<width$}  {:<16}  {:>7}  {}\n",
             i + 1,
             ex.id,
+            p.label(),
+            format!("{passed}/{max}"),
             ex.title
         ));
+    }
+    if let Some(first) = changed.first() {
+        let (was, its) = match changed.len() {
+            1 => ("was", "its"),
+            _ => ("were", "their"),
+        };
+        out.push_str(&format!(
+            "\nchanged: {} {was} edited after {its} last check, whose result no longer holds: \
+             `cargo course check {first}` checks again.\n",
+            changed.join(", ")
+        ));
+    }
+    if uncounted {
+        out.push_str(
+            "\n…/?: the tests could not be counted from their sources; the first check of the \
+             exercise's crate counts them.\n",
+        );
     }
     let total = course.manifest.exercises.len();
     let filled = (done * 30).checked_div(total).unwrap_or(0);
@@ -206,45 +151,31 @@ pub fn check(course: &Course, id: Option<&str>, limits: Limits) -> Result<bool> 
         },
     };
     println!("Checking {} — {}", ex.id, ex.title);
-    let unfinished: Vec<&str> = course
-        .manifest
-        .prerequisites(ex)
-        .into_iter()
-        .filter(|d| state.progress(course, d) != Progress::Done)
-        .map(|d| d.id.as_str())
-        .collect();
-    if !unfinished.is_empty() {
-        println!(
-            "note: {} runs your code from {}, not done yet: their todo!()s fail these tests too \
-             (start with `cargo course check {}`)",
-            ex.id,
-            unfinished.join(", "),
-            unfinished[0]
-        );
-    }
     let spinner = ProgressBar::new_spinner().with_message(format!("building {}…", ex.krate));
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     let built = build_and_list(&course.root, &ex.krate, None, course.crate_dir(&ex.krate));
     spinner.finish_and_clear();
     let hash = files_hash(course, ex);
-    let previous_max = state
-        .exercises
-        .get(&ex.id)
-        .and_then(|s| s.last.as_ref())
-        .and_then(|l| l.max);
     let (result, max) = match built? {
         Listed::Failed(errors) => {
             println!("{errors}");
-            println!(
-                "✗ {} does not compile (errors above). Fix them, then run `cargo course check {}` again.",
-                ex.krate, ex.id
-            );
-            let mut r = ExerciseResult::unrun(ex, &[], Status::CompileError, "");
-            r.compile_error = Some(errors);
+            print!("{}", diagnose::compile_error_summary(course, ex, &errors));
+            let r = ExerciseResult::unrun(ex, &[], Status::CompileError, "");
             // No test list without a build: `list` keeps showing the last known maximum.
-            (r, previous_max)
+            (r, max_points(course, &state, ex))
         }
         Listed::Ready(bin, all) => {
+            // One build lists the tests of every exercise of the crate: record what each is
+            // worth, so that `list` shows exact maximums for those not checked yet.
+            for e in course
+                .manifest
+                .exercises
+                .iter()
+                .filter(|e| e.krate == ex.krate)
+            {
+                let max = tests_of(e, &all).iter().map(|n| e.test_points(n)).sum();
+                state.exercises.entry(e.id.clone()).or_default().max = Some(max);
+            }
             let names = tests_of(ex, &all);
             let bar = ProgressBar::new(names.len() as u64).with_style(
                 ProgressStyle::with_template("running tests [{bar:30}] {pos}/{len}")
@@ -255,6 +186,9 @@ pub fn check(course: &Course, id: Option<&str>, limits: Limits) -> Result<bool> 
             bar.finish_and_clear();
             let r = ExerciseResult::scored(ex, &names, &runs);
             print!("{}", verdicts(&r));
+            // Only tests that really stopped at another exercise's todo!() earn the note.
+            let unfinished = diagnose::unfinished_prerequisites(course, ex, &r);
+            print!("{}", diagnose::unfinished_note(ex, &unfinished));
             let max = r.max;
             (r, Some(max))
         }
@@ -266,6 +200,7 @@ pub fn check(course: &Course, id: Option<&str>, limits: Limits) -> Result<bool> 
         points: result.points,
         max,
         files_hash: hash,
+        compile_error: result.status == Status::CompileError,
     });
     state.save(course)?;
     if passed {
@@ -276,7 +211,8 @@ pub fn check(course: &Course, id: Option<&str>, limits: Limits) -> Result<bool> 
             result.points,
             result.max
         );
-        match state.next_after(course, ex) {
+        // The same "next" as `list`: the first exercise in course order that is not done.
+        match state.next(course) {
             Some(next) => print!("{}", next_steps(next)),
             None => println!("That was the last exercise: the whole course is done!"),
         }

@@ -20,10 +20,14 @@ pub struct Listing {
 }
 
 /// Whether `rel` is left out of the edition: the solutions, and (for a course that is not a
-/// git checkout) build products and the student's progress file.
+/// git checkout) build products and the student's progress file and backups. The stubs kept for
+/// `reset` are written afresh from the exercises, never copied (an edition made from an edition
+/// would otherwise keep the stubs of exercises that are gone).
 fn excluded(rel: &Path) -> bool {
     rel.starts_with(".git")
         || rel == Path::new(".course-state.json")
+        || rel.starts_with(crate::student::BACKUP_DIR)
+        || rel.starts_with(crate::student::STUBS_DIR)
         || rel.starts_with("book/build")
         || rel.components().any(|c| c.as_os_str() == "target")
 }

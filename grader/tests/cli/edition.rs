@@ -26,6 +26,14 @@ fn assert_usable_edition(out: &Path) {
     assert!(!lock.contains("arith-solution"), "{lock}");
     assert!(out.join("exercises/arith/src/add.rs").is_file());
     assert!(out.join("book/src/add.md").is_file());
+    // The stubs as shipped, for `cargo course reset`.
+    for file in ["add.rs", "mul.rs"] {
+        let rel = format!("exercises/arith/src/{file}");
+        assert_eq!(
+            std::fs::read(out.join(".course-stubs").join(&rel)).unwrap(),
+            std::fs::read(out.join(&rel)).unwrap(),
+        );
+    }
     let list = grader(out).arg("list").output().unwrap();
     assert!(list.status.success(), "{}", stderr_of(&list));
     let text = stdout_of(&list);
@@ -128,4 +136,71 @@ fn an_edition_inside_the_course_is_refused_before_anything_is_written() {
         stderr_of(&run)
     );
     assert!(!out.exists());
+}
+
+#[test]
+fn the_edition_readme_speaks_to_students_in_place_of_the_maintainers() {
+    let course = fixture_course();
+    std::fs::write(
+        course.path().join("README.md"),
+        "# Fixture\n\n## Maintainers\n\n`cargo test`: solutions pass, stubs fail (see solutions/).\n",
+    )
+    .unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let out = dest.path().join("student");
+    let run = edition(course.path(), &out, &[]);
+    assert!(run.status.success(), "{}", stderr_of(&run));
+    assert!(
+        stdout_of(&run).contains("README.md: written for students"),
+        "{}",
+        stdout_of(&run)
+    );
+    let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(readme.starts_with("# Fixture course\n"), "{readme}");
+    for expected in [
+        "cargo course list",
+        "cargo course book --open",
+        "cargo course check",
+        "cargo course watch",
+        "cargo course hint add",
+        "cargo course reset add",
+        "cargo test -p arith ch01_add",
+    ] {
+        assert!(readme.contains(expected), "{expected:?} in:\n{readme}");
+    }
+    for absent in ["solutions", "Maintainers", "verify", "{"] {
+        assert!(!readme.contains(absent), "{absent:?} in:\n{readme}");
+    }
+}
+
+/// In the course, `cargo test` tests the grader and the solutions; in the edition it runs the
+/// student's own exercises (their stubs fail until filled in).
+#[test]
+fn cargo_test_in_the_edition_runs_the_exercises_tests() {
+    let course = fixture_course();
+    let dest = tempfile::tempdir().unwrap();
+    let out = dest.path().join("student");
+    let run = edition(course.path(), &out, &[]);
+    assert!(run.status.success(), "{}", stderr_of(&run));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("default-members = [\"exercises/*\"]"),
+        "{manifest}"
+    );
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let test = Command::new(cargo)
+        .arg("test")
+        .arg("--offline")
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", out.join("target"))
+        .output()
+        .unwrap();
+    let stdout = stdout_of(&test);
+    assert!(!test.status.success(), "the stubs passed:\n{stdout}");
+    assert!(
+        stdout.contains("test ch01_add::adds_small_numbers ... FAILED"),
+        "{stdout}\n{}",
+        stderr_of(&test)
+    );
+    assert!(stdout.contains("not yet implemented"), "{stdout}");
 }

@@ -1,4 +1,5 @@
-//! `list`, `check`, `hint`: what a student sees.
+//! `list`, `check`, `hint`, `watch`: what a student sees (more in `status`, `messages` and
+//! `reset`).
 
 use predicates::prelude::*;
 
@@ -85,7 +86,7 @@ fn check_of_code_that_does_not_compile_shows_the_compiler_errors() {
 }
 
 #[test]
-fn after_a_compile_error_list_keeps_the_known_maximum() {
+fn after_a_compile_error_list_says_so_and_keeps_the_known_maximum() {
     let course = fixture_course();
     grader(course.path())
         .args(["check", "add"])
@@ -105,7 +106,7 @@ fn after_a_compile_error_list_keeps_the_known_maximum() {
         .arg("list")
         .assert()
         .success()
-        .stdout(predicate::str::contains("add  failing          0/4"));
+        .stdout(predicate::str::contains("add  does not compile      0/4"));
 }
 
 #[test]

@@ -21,6 +21,7 @@ use super::submission::Found;
 use super::{Options, StudentResult};
 use crate::course::Course;
 use crate::hash::Fnv1a;
+use crate::results::TestStatus;
 
 /// What one cache file holds.
 #[derive(Serialize, Deserialize)]
@@ -28,6 +29,11 @@ struct Entry {
     /// The key, as 16 hex digits (JSON numbers cannot hold every u64 exactly).
     key: String,
     result: StudentResult,
+    /// The result holds a timeout seen only once: a busy machine can make a correct test time
+    /// out, so the next run grades the student again rather than reuse it. A timeout seen on
+    /// that second run too is kept (`false`): an infinite loop is not graded at every run.
+    #[serde(default)]
+    retry: bool,
 }
 
 pub struct Cache {
@@ -71,17 +77,40 @@ impl Cache {
         }
         let text = std::fs::read_to_string(self.path(id)).ok()?;
         let entry: Entry = serde_json::from_str(&text).ok()?;
-        (entry.key == hex(key) && entry.result.id == id).then_some(entry.result)
+        (entry.key == hex(key) && entry.result.id == id && !entry.retry).then_some(entry.result)
+    }
+
+    /// Was the stored result for `id`, under this very key, a first timeout to retry?
+    fn retried(&self, id: &str, key: u64) -> bool {
+        let Ok(text) = std::fs::read_to_string(self.path(id)) else {
+            return false;
+        };
+        serde_json::from_str::<Entry>(&text)
+            .is_ok_and(|e| e.key == hex(key) && e.result.id == id && e.retry)
+    }
+
+    /// Keep a fresh result: one with a timeout is reused only once a second run timed out too.
+    pub fn store_graded(&self, key: u64, result: &StudentResult) -> Result<()> {
+        let timed_out = (result.exercises.iter())
+            .any(|e| e.tests.iter().any(|t| t.status == TestStatus::Timeout));
+        let retry = timed_out && !self.retried(&result.id, key);
+        self.write(key, result, retry)
     }
 
     /// Keep `result` for the next run. Written to a temporary file and renamed, so an
     /// interrupted run leaves the old entry or the new one, never half of one.
+    #[cfg(test)]
     pub fn store(&self, key: u64, result: &StudentResult) -> Result<()> {
+        self.write(key, result, false)
+    }
+
+    fn write(&self, key: u64, result: &StudentResult, retry: bool) -> Result<()> {
         std::fs::create_dir_all(&self.dir)
             .with_context(|| format!("cannot create {}", self.dir.display()))?;
         let entry = Entry {
             key: hex(key),
             result: result.clone(),
+            retry,
         };
         let path = self.path(&result.id);
         let tmp = path.with_extension("json.tmp");
@@ -174,6 +203,37 @@ mod tests {
             notes: vec!["a note".into()],
             leaderboard: None,
         }
+    }
+
+    #[test]
+    fn a_timeout_is_graded_again_once_and_reused_when_it_happens_again() {
+        use crate::results::{ExerciseResult, Status, TestResult};
+        let dir = tempfile::tempdir().unwrap();
+        let c = cache(dir.path(), 1);
+        let mut hung = result("alice");
+        hung.exercises = vec![ExerciseResult {
+            id: "add".into(),
+            title: "Adding".into(),
+            points: 0,
+            max: 1,
+            status: Status::Timeout,
+            tests: vec![TestResult {
+                name: "ch01_add::loops".into(),
+                passed: false,
+                status: TestStatus::Timeout,
+                points: 0,
+                max: 1,
+                message: "timed out".into(),
+            }],
+            compile_error: None,
+        }];
+        c.store_graded(7, &hung).unwrap();
+        assert!(c.load("alice", 7).is_none(), "a first timeout is retried");
+        c.store_graded(7, &hung).unwrap();
+        assert!(c.load("alice", 7).is_some(), "a second timeout is kept");
+        // A result without a timeout is kept at once.
+        c.store_graded(8, &result("alice")).unwrap();
+        assert!(c.load("alice", 8).is_some());
     }
 
     #[test]

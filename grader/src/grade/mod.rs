@@ -34,7 +34,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
 use crate::course::Course;
-use crate::results::{ExerciseResult, TestStatus};
+use crate::results::ExerciseResult;
 use crate::runner::Limits;
 pub use autograder::autograde;
 use cache::Cache;
@@ -272,16 +272,10 @@ fn grade_all(
                     if let Err(e) = grader.check_intact() {
                         return fail(e);
                     }
-                    // A timeout may come from a busy machine rather than the code: grade it
-                    // again next time.
-                    let timed_out = graded
-                        .result
-                        .exercises
-                        .iter()
-                        .any(|e| e.tests.iter().any(|t| t.status == TestStatus::Timeout));
+                    // A result with a timeout is reused only once a second run agrees (see
+                    // `Cache::store_graded`): a busy machine can make a correct test time out.
                     if graded.trustworthy
-                        && !timed_out
-                        && let Err(e) = cache.store(key, &graded.result)
+                        && let Err(e) = cache.store_graded(key, &graded.result)
                     {
                         bar.suspend(|| {
                             eprintln!("warning: {e:#} (the next run grades {id} again)")

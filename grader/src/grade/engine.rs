@@ -250,7 +250,10 @@ fn grade_one(
             launcher,
         );
         for r in &mut runs {
-            r.message = student_paths(&r.message, &krate);
+            // A panic may point into any crate of the course (the runtime runs the allocator).
+            for other in course.manifest.crates() {
+                r.message = student_paths(&r.message, &other);
+            }
         }
         for ex in to_run {
             let own = tests_of(ex, &all_tests[&krate]);
@@ -341,6 +344,12 @@ mod tests {
             ),
             " --> exercises/arith/src/mul.rs:2:10\n  ::: exercises/arith/tests/chapters/main.rs"
         );
+        // Applied once per crate, a path is rewritten once.
+        let twice = student_paths(
+            &student_paths("at allocator/src/pool.rs:3", "allocator"),
+            "runtime",
+        );
+        assert_eq!(twice, "at exercises/allocator/src/pool.rs:3");
         // Already right, inside a longer path, or another crate: untouched.
         for kept in [
             "exercises/arith/src/a.rs",

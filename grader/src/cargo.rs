@@ -1,15 +1,13 @@
 //! Building an exercise crate's test binary with cargo, and reading the result.
 
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
-use wait_timeout::ChildExt;
 
-use crate::runner::{TestBinary, capped_reader, kill_group, list_tests};
+use crate::runner::{Finished, TestBinary, list_tests, run_confined};
 
 /// Compiler output kept per stream (a hostile build could print without end).
 const OUTPUT_CAP: usize = 16 * 1024 * 1024;
@@ -95,43 +93,20 @@ pub fn build_tests_within(
             "--package",
             package,
         ])
-        .args(["--test", "chapters"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .args(["--test", "chapters"]);
     if let Some(t) = target_dir {
         cmd.env("CARGO_TARGET_DIR", t);
     }
     if let Some(wrap) = wrap {
         cmd = wrap(cmd);
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
     }
-    // SAFETY: setpgid is async-signal-safe; it makes cargo and its rustc children one group.
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::setpgid(0, 0);
-            Ok(())
-        });
-    }
-    let mut child = cmd
-        .spawn()
+    // Its own process group: a timeout kills cargo and every compiler it started.
+    let Finished {
+        status,
+        stdout,
+        stderr,
+    } = run_confined(cmd, timeout, 0, OUTPUT_CAP)
         .context("could not run cargo: is Rust installed (https://rustup.rs) and on PATH?")?;
-    let out_reader = capped_reader(child.stdout.take(), OUTPUT_CAP);
-    let err_reader = capped_reader(child.stderr.take(), OUTPUT_CAP);
-    let status = match timeout {
-        None => Some(child.wait()?),
-        Some(t) => match child.wait_timeout(t)? {
-            Some(status) => Some(status),
-            None => {
-                kill_group(&mut child);
-                None
-            }
-        },
-    };
-    let stdout = out_reader.join().unwrap_or_default();
-    let stderr = err_reader.join().unwrap_or_default();
     let Some(status) = status else {
         let secs = timeout.map_or(0.0, |t| t.as_secs_f64());
         return Ok(Build::TimedOut {

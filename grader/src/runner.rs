@@ -123,16 +123,65 @@ pub fn run_test(
     if let Some((launcher, slot)) = launcher {
         cmd = launcher.launch(cmd, slot);
     }
+    let finished = match run_confined(
+        cmd,
+        Some(limits.timeout),
+        limits.memory_mb,
+        limits.output_bytes,
+    ) {
+        Ok(f) => f,
+        Err(e) => {
+            return TestRun {
+                name: name.into(),
+                verdict: Verdict::Crashed,
+                message: format!("could not start the test binary: {e}"),
+            };
+        }
+    };
+    let (stdout, stderr) = (finished.stdout, finished.stderr);
+    let status = finished
+        .status
+        .map(|status| launcher.map_or(status, |(l, _)| l.exit_status(status)));
+    let Some(status) = status else {
+        return TestRun {
+            name: name.into(),
+            verdict: Verdict::Timeout,
+            message: format!(
+                "timed out after {} s (an infinite loop, or far too slow: look for quadratic work)",
+                limits.timeout.as_secs_f64()
+            ),
+        };
+    };
+    classify(name, status, &stdout, &stderr)
+}
+
+/// What a child started by [`run_confined`] left behind.
+pub(crate) struct Finished {
+    /// `None`: it ran past its timeout and its whole process group was killed.
+    pub status: Option<ExitStatus>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Start `cmd` alone in a new process group, with no core dumps and, if `memory_mb` is not 0,
+/// that address-space limit; wait at most `timeout` (then kill the whole group), keeping at most
+/// `cap` bytes of each output stream. Tests, the leaderboard's program and cargo builds all run
+/// this way. An error only if it cannot start.
+pub(crate) fn run_confined(
+    mut cmd: Command,
+    timeout: Option<Duration>,
+    memory_mb: u64,
+    cap: usize,
+) -> std::io::Result<Finished> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let memory = limits.memory_mb;
     // SAFETY: only async-signal-safe calls (setpgid, setrlimit) run between fork and exec.
     unsafe {
         cmd.pre_exec(move || {
             libc::setpgid(0, 0);
-            if memory > 0 {
-                let bytes = memory * 1024 * 1024;
+            if memory_mb > 0 {
+                let bytes = memory_mb * 1024 * 1024;
                 let lim = libc::rlimit {
                     rlim_cur: bytes,
                     rlim_max: bytes,
@@ -147,38 +196,21 @@ pub fn run_test(
             Ok(())
         });
     }
-    let mut child = match cmd.spawn() {
-        Ok(c) => c,
-        Err(e) => {
-            return TestRun {
-                name: name.into(),
-                verdict: Verdict::Crashed,
-                message: format!("could not start the test binary: {e}"),
-            };
-        }
+    let mut child = cmd.spawn()?;
+    let out_reader = capped_reader(child.stdout.take(), cap);
+    let err_reader = capped_reader(child.stderr.take(), cap);
+    let status = match timeout {
+        None => child.wait().ok(),
+        Some(t) => child.wait_timeout(t).ok().flatten(),
     };
-    let out_reader = capped_reader(child.stdout.take(), limits.output_bytes);
-    let err_reader = capped_reader(child.stderr.take(), limits.output_bytes);
-    let status = match child.wait_timeout(limits.timeout) {
-        Ok(Some(status)) => Some(launcher.map_or(status, |(l, _)| l.exit_status(status))),
-        Ok(None) | Err(_) => {
-            kill_group(&mut child);
-            None
-        }
-    };
-    let stdout = out_reader.join().unwrap_or_default();
-    let stderr = err_reader.join().unwrap_or_default();
-    let Some(status) = status else {
-        return TestRun {
-            name: name.into(),
-            verdict: Verdict::Timeout,
-            message: format!(
-                "timed out after {} s (an infinite loop, or far too slow: look for quadratic work)",
-                limits.timeout.as_secs_f64()
-            ),
-        };
-    };
-    classify(name, status, &stdout, &stderr)
+    if status.is_none() {
+        kill_group(&mut child);
+    }
+    Ok(Finished {
+        status,
+        stdout: out_reader.join().unwrap_or_default(),
+        stderr: err_reader.join().unwrap_or_default(),
+    })
 }
 
 pub(crate) fn kill_group(child: &mut Child) {

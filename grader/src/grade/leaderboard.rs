@@ -19,17 +19,15 @@
 //! students take turns (a lock), though other students' builds and tests still share the machine:
 //! the program interleaves the two allocators so that such load slows both alike.
 
-use std::os::unix::process::CommandExt;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use wait_timeout::ChildExt;
 
 use super::sandbox::Sandbox;
 use crate::cargo::cargo;
-use crate::runner::{Launcher, Limits, capped_reader, kill_group};
+use crate::runner::{Finished, Launcher, Limits, run_confined};
 
 /// The crate whose program measures, and the program (an example of that crate).
 pub const CRATE: &str = "allocator";
@@ -107,30 +105,12 @@ fn build(sandbox: &Sandbox) -> Result<Option<std::path::PathBuf>> {
     if let Some(jail) = sandbox.jail() {
         cmd = jail.build(cmd, &sandbox.dir, &sandbox.target);
     }
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    // SAFETY: setpgid is async-signal-safe; it makes cargo and its rustc children one group,
-    // which a timeout kills whole.
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::setpgid(0, 0);
-            Ok(())
-        });
-    }
-    let mut child = cmd
-        .spawn()
+    let Finished {
+        status,
+        stdout,
+        stderr,
+    } = run_confined(cmd, Some(BUILD_TIMEOUT), 0, BUILD_OUTPUT_CAP)
         .context("could not run cargo to build the allocator leaderboard's program")?;
-    let out = capped_reader(child.stdout.take(), BUILD_OUTPUT_CAP);
-    let err = capped_reader(child.stderr.take(), BUILD_OUTPUT_CAP);
-    let status = child.wait_timeout(BUILD_TIMEOUT)?;
-    if status.is_none() {
-        kill_group(&mut child);
-    }
-    let (stdout, stderr) = (
-        out.join().unwrap_or_default(),
-        err.join().unwrap_or_default(),
-    );
     let Some(status) = status else {
         return Ok(None);
     };
@@ -159,44 +139,13 @@ fn build(sandbox: &Sandbox) -> Result<Option<std::path::PathBuf>> {
 }
 
 /// Run `cmd` under `limits` (memory, output) and `timeout`; its stdout if it succeeded.
-fn run(mut cmd: Command, timeout: Duration, limits: Limits) -> Result<Option<String>> {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let memory = limits.memory_mb * 1024 * 1024;
-    // SAFETY: only async-signal-safe calls (setpgid, setrlimit) run between fork and exec, as
-    // for a test (`runner::run_test`).
-    unsafe {
-        cmd.pre_exec(move || {
-            libc::setpgid(0, 0);
-            if memory > 0 {
-                let lim = libc::rlimit {
-                    rlim_cur: memory,
-                    rlim_max: memory,
-                };
-                libc::setrlimit(libc::RLIMIT_AS, &lim);
-            }
-            let no_core = libc::rlimit {
-                rlim_cur: 0,
-                rlim_max: 0,
-            };
-            libc::setrlimit(libc::RLIMIT_CORE, &no_core);
-            Ok(())
-        });
-    }
-    let mut child = cmd
-        .spawn()
+fn run(cmd: Command, timeout: Duration, limits: Limits) -> Result<Option<String>> {
+    let finished = run_confined(cmd, Some(timeout), limits.memory_mb, limits.output_bytes)
         .context("could not start the allocator leaderboard's program")?;
-    let out = capped_reader(child.stdout.take(), limits.output_bytes);
-    // Drained so that a chatty program cannot block on a full pipe; not kept.
-    let err = capped_reader(child.stderr.take(), limits.output_bytes);
-    let status = child.wait_timeout(timeout)?;
-    if status.is_none() {
-        kill_group(&mut child);
-    }
-    let stdout = out.join().unwrap_or_default();
-    let _ = err.join();
-    Ok(status.filter(|s| s.success()).map(|_| stdout))
+    Ok(finished
+        .status
+        .filter(|s| s.success())
+        .map(|_| finished.stdout))
 }
 
 /// The ratio of the program's last `leaderboard: ratio=R traces=N` line, if it is a positive

@@ -27,8 +27,9 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use allocator::obmalloc::Obmalloc;
-use allocator::replay::{self, Op, Trace};
+use allocator::replay::{self, Trace};
 use allocator::size_class::Allocator;
+use allocator::workloads::{Glibc, python_like, temporaries};
 
 /// Measuring processes. Where a process's arenas, stack and code land (they move with every run)
 /// changes its speed: the finished allocator measured 0.9x glibc's speed on a trace in one
@@ -41,120 +42,6 @@ const ROUNDS: usize = 7;
 /// A short trace is replayed several times per timed sample, so that a sample lasts at least
 /// this long: a 50 µs sample would be mostly timer and scheduler noise.
 const MIN_SAMPLE: Duration = Duration::from_millis(2);
-
-/// glibc's malloc, called directly (as in the solution's benchmark).
-struct Glibc;
-
-impl Allocator for Glibc {
-    fn malloc(&mut self, nbytes: usize) -> *mut u8 {
-        // SAFETY: malloc has no preconditions.
-        unsafe { libc::malloc(nbytes).cast() }
-    }
-    fn calloc(&mut self, nelem: usize, elsize: usize) -> *mut u8 {
-        // SAFETY: calloc has no preconditions.
-        unsafe { libc::calloc(nelem, elsize).cast() }
-    }
-    unsafe fn realloc(&mut self, p: *mut u8, nbytes: usize) -> *mut u8 {
-        // SAFETY: the caller passes null or a live malloc block.
-        unsafe { libc::realloc(p.cast(), nbytes).cast() }
-    }
-    unsafe fn free(&mut self, p: *mut u8) {
-        // SAFETY: the caller passes null or a live malloc block, freed once.
-        unsafe { libc::free(p.cast()) }
-    }
-}
-
-/// A small xorshift generator: the synthetic traces are the same in every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-/// Python-like object churn (the benchmark's, same seed): sizes 16-512 bytes weighted towards
-/// the small sizes CPython asks for most; 90% of the objects die young, roughly last-in
-/// first-out; 10% live long and die in random order.
-fn python_like(ops: usize, seed: u64) -> Trace {
-    const SIZES: [usize; 16] = [
-        16, 24, 28, 32, 32, 40, 48, 56, 56, 64, 72, 96, 136, 184, 272, 512,
-    ];
-    let mut rng = Rng(seed);
-    let (mut young, mut old, mut free_ids) = (Vec::new(), Vec::new(), Vec::new());
-    let mut next_id = 0;
-    let mut out = Vec::with_capacity(ops);
-    while out.len() < ops {
-        let r = rng.below(100);
-        if r < 52 || young.is_empty() {
-            let id = free_ids.pop().unwrap_or_else(|| {
-                next_id += 1;
-                next_id - 1
-            });
-            let size = if rng.below(8) == 0 {
-                16 + rng.below(497)
-            } else {
-                SIZES[rng.below(SIZES.len())]
-            };
-            out.push(Op::Alloc { id, size });
-            if rng.below(10) == 0 {
-                old.push(id)
-            } else {
-                young.push(id)
-            }
-        } else if r < 97 || old.is_empty() {
-            let back = (rng.below(4) * rng.below(4)).min(young.len() - 1);
-            let id = young.remove(young.len() - 1 - back);
-            out.push(Op::Free { id });
-            free_ids.push(id);
-        } else {
-            let id = old.swap_remove(rng.below(old.len()));
-            out.push(Op::Free { id });
-            free_ids.push(id);
-        }
-    }
-    Trace {
-        name: format!("python-like-{ops}"),
-        ops: out,
-        num_ids: next_id,
-    }
-}
-
-/// A burst of 8 small objects allocated and freed again, over and over (the benchmark's):
-/// with `residents` (32 long-lived objects per size) as in a running program; without, every
-/// burst empties its pools, pymalloc's worst case.
-fn temporaries(rounds: usize, residents: bool) -> Trace {
-    let size = |k: usize| 16 + 16 * (k % 8);
-    let resident_ids = if residents { 8..8 + 32 * 8 } else { 8..8 };
-    let mut ops: Vec<Op> = resident_ids
-        .clone()
-        .map(|id| Op::Alloc { id, size: size(id) })
-        .collect();
-    for r in 0..rounds {
-        ops.extend((0..8).map(|i| Op::Alloc {
-            id: i,
-            size: size(r + i),
-        }));
-        ops.extend((0..8).rev().map(|id| Op::Free { id }));
-    }
-    ops.extend(resident_ids.clone().map(|id| Op::Free { id }));
-    let name = if residents {
-        "temporaries"
-    } else {
-        "pool-thrash"
-    };
-    Trace {
-        name: name.into(),
-        ops,
-        num_ids: resident_ids.end,
-    }
-}
 
 /// The folder of `.rep` files: the argument, else the exercise crate's (this file is shared
 /// with the solution crate, which runs the exercise's tests from `../../exercises/allocator`).

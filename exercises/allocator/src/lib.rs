@@ -14,6 +14,8 @@
 //! - [`trace`]: a `tracemalloc`-like tracer with snapshots and statistics ("Tracing memory").
 //! - [`replay`]: a malloc-lab style trace replayer used by tests and benchmarks (given).
 //! - [`test_source`]: a deterministic arena source for tests and experiments (given).
+//! - [`workloads`]: synthetic Python-like traces and glibc's malloc as a yardstick, for the
+//!   benchmark and the leaderboard (given).
 
 // Parameters stay unused until you fill in the TODOs.
 #![allow(unused_variables)]
@@ -29,3 +31,4 @@ pub mod size_class;
 pub mod stats;
 pub mod test_source;
 pub mod trace;
+pub mod workloads;

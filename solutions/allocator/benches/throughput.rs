@@ -24,30 +24,9 @@ use allocator::global::PyMalloc;
 use allocator::obmalloc::Obmalloc;
 use allocator::replay::{self, Op, Trace};
 use allocator::size_class::Allocator;
+use allocator::workloads::{Glibc, python_like, temporaries};
 use criterion::{Criterion, Throughput};
 use mimalloc::MiMalloc;
-
-/// glibc's malloc, called directly.
-struct Glibc;
-
-impl Allocator for Glibc {
-    fn malloc(&mut self, nbytes: usize) -> *mut u8 {
-        // SAFETY: malloc has no preconditions.
-        unsafe { libc::malloc(nbytes).cast() }
-    }
-    fn calloc(&mut self, nelem: usize, elsize: usize) -> *mut u8 {
-        // SAFETY: calloc has no preconditions.
-        unsafe { libc::calloc(nelem, elsize).cast() }
-    }
-    unsafe fn realloc(&mut self, p: *mut u8, nbytes: usize) -> *mut u8 {
-        // SAFETY: p is null or a live malloc block.
-        unsafe { libc::realloc(p.cast(), nbytes).cast() }
-    }
-    unsafe fn free(&mut self, p: *mut u8) {
-        // SAFETY: p is null or a live malloc block.
-        unsafe { libc::free(p.cast()) }
-    }
-}
 
 /// mimalloc through its `GlobalAlloc` implementation (which calls `mi_malloc_aligned`,
 /// `mi_free` and `mi_realloc_aligned`; `mi_free` and `mi_realloc` ignore the old size).
@@ -106,109 +85,6 @@ impl Allocator for Locked {
             // SAFETY: p is a live block of the adapter.
             unsafe { self.0.dealloc(p, layout16(1)) }
         }
-    }
-}
-
-/// A small xorshift generator: the synthetic traces are the same in every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-/// Python-like object churn: sizes 16-512 bytes, weighted towards the small sizes CPython asks
-/// for most (ints, floats, tuples, small dicts and strings); 90% of the objects die young, in
-/// roughly last-in-first-out order; 10% live long and die in random order.
-fn python_like(ops: usize, seed: u64) -> Trace {
-    const SIZES: [usize; 16] = [
-        16, 24, 28, 32, 32, 40, 48, 56, 56, 64, 72, 96, 136, 184, 272, 512,
-    ];
-    let mut rng = Rng(seed);
-    let mut young: Vec<usize> = Vec::new();
-    let mut old: Vec<usize> = Vec::new();
-    let mut free_ids: Vec<usize> = Vec::new();
-    let mut next_id = 0;
-    let mut out = Vec::with_capacity(ops);
-    while out.len() < ops {
-        let r = rng.below(100);
-        if r < 52 || young.is_empty() {
-            let id = free_ids.pop().unwrap_or_else(|| {
-                next_id += 1;
-                next_id - 1
-            });
-            let size = if rng.below(8) == 0 {
-                16 + rng.below(497)
-            } else {
-                SIZES[rng.below(SIZES.len())]
-            };
-            out.push(Op::Alloc { id, size });
-            if rng.below(10) == 0 {
-                old.push(id)
-            } else {
-                young.push(id)
-            }
-        } else if r < 97 || old.is_empty() {
-            // Mostly the newest objects die first.
-            let back = (rng.below(4) * rng.below(4)).min(young.len() - 1);
-            let id = young.remove(young.len() - 1 - back);
-            out.push(Op::Free { id });
-            free_ids.push(id);
-        } else {
-            let id = old.swap_remove(rng.below(old.len()));
-            out.push(Op::Free { id });
-            free_ids.push(id);
-        }
-    }
-    Trace {
-        name: format!("python-like-{ops}"),
-        ops: out,
-        num_ids: next_id,
-    }
-}
-
-/// The tightest loop: a function call's temporaries, a burst of 8 small objects allocated and
-/// freed again, over and over. With `residents`, 32 long-lived objects of each size are
-/// allocated first, as a running Python program always has; without them every burst empties
-/// its pools, which then go back to their arena and are taken again by the next burst: the
-/// worst case of pymalloc (and of CPython's), kept here to show it.
-fn temporaries(rounds: usize, residents: bool) -> Trace {
-    let mut ops = Vec::new();
-    let size = |k: usize| 16 + 16 * (k % 8);
-    let resident_ids = if residents { 8..8 + 32 * 8 } else { 8..8 };
-    for id in resident_ids.clone() {
-        ops.push(Op::Alloc { id, size: size(id) });
-    }
-    for r in 0..rounds {
-        for i in 0..8 {
-            ops.push(Op::Alloc {
-                id: i,
-                size: size(r + i),
-            });
-        }
-        for i in (0..8).rev() {
-            ops.push(Op::Free { id: i });
-        }
-    }
-    for id in resident_ids.clone() {
-        ops.push(Op::Free { id });
-    }
-    let name = if residents {
-        "temporaries"
-    } else {
-        "pool-thrash"
-    };
-    Trace {
-        name: name.into(),
-        ops,
-        num_ids: resident_ids.end,
     }
 }
 

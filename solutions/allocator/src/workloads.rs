@@ -1,0 +1,1 @@
+../../../exercises/allocator/src/workloads.rs

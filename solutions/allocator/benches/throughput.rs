@@ -13,7 +13,10 @@
 //!
 //! pymalloc runs as CPython runs it, without a lock (the GIL serialises callers); glibc and
 //! mimalloc are thread-safe, with per-thread caches. The `GlobalAlloc` adapter, which adds a
-//! lock, is shown in the summary as a fourth column.
+//! lock, is shown in the summary as a fourth column. The reference a learner most wants,
+//! CPython's own C pymalloc (`PyObject_Malloc` of the installed CPython, see
+//! `support/cpython.rs`), is the fifth, in the same run; without a shared libpython it is
+//! skipped with a note.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::hint::black_box;
@@ -27,6 +30,10 @@ use allocator::size_class::Allocator;
 use allocator::workloads::{Glibc, python_like, temporaries};
 use criterion::{Criterion, Throughput};
 use mimalloc::MiMalloc;
+
+#[path = "support/cpython.rs"]
+mod cpython;
+use cpython::CPython;
 
 /// mimalloc through its `GlobalAlloc` implementation (which calls `mi_malloc_aligned`,
 /// `mi_free` and `mi_realloc_aligned`; `mi_free` and `mi_realloc` ignore the old size).
@@ -127,30 +134,39 @@ fn time_one<A: Allocator>(a: &mut A, t: &Trace, scratch: &mut Vec<*mut u8>) -> D
     start.elapsed()
 }
 
-/// Median time of `rounds` replays for each allocator, interleaved so that machine noise
+/// Median time of `rounds` replays for each allocator (the solution, glibc, mimalloc, the
+/// solution behind a lock, and CPython's pymalloc when loaded), interleaved so that machine noise
 /// hits all of them alike (an uncounted first round warms them up).
-fn medians(t: &Trace, rounds: usize) -> [Duration; 4] {
+fn medians(t: &Trace, rounds: usize, cpython: Option<&CPython>) -> Vec<Duration> {
     let mut py = Obmalloc::new();
     let mut lk = Locked(PyMalloc::new());
+    let mut cp = cpython.cloned();
     let mut scratch = Vec::new();
-    let mut times: [Vec<Duration>; 4] = Default::default();
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); 5];
     for round in 0..=rounds {
-        let sample = [
+        let mut sample = vec![
             time_one(&mut py, t, &mut scratch),
             time_one(&mut Glibc, t, &mut scratch),
             time_one(&mut Mimalloc, t, &mut scratch),
             time_one(&mut lk, t, &mut scratch),
         ];
+        if let Some(cp) = &mut cp {
+            sample.push(time_one(cp, t, &mut scratch));
+        }
         if round > 0 {
             for (k, d) in sample.into_iter().enumerate() {
                 times[k].push(d);
             }
         }
     }
-    times.map(|mut v| {
-        v.sort();
-        v[v.len() / 2]
-    })
+    times
+        .into_iter()
+        .filter(|v| !v.is_empty())
+        .map(|mut v| {
+            v.sort();
+            v[v.len() / 2]
+        })
+        .collect()
 }
 
 /// mdriver's utilisation for pymalloc: peak payload / peak footprint, where the footprint is
@@ -199,6 +215,9 @@ fn utilisation(t: &Trace) -> f64 {
 
 fn main() {
     let traces = workloads();
+    let cpython = CPython::load()
+        .map_err(|why| println!("note: CPython's pymalloc column is skipped: {why}"))
+        .ok();
     let mut c = Criterion::default()
         .warm_up_time(Duration::from_millis(300))
         .measurement_time(Duration::from_secs(1))
@@ -211,37 +230,54 @@ fn main() {
         bench_with(&mut g, "pymalloc", Obmalloc::new(), t);
         bench_with(&mut g, "glibc", Glibc, t);
         bench_with(&mut g, "mimalloc", Mimalloc, t);
+        if let Some(cp) = &cpython {
+            bench_with(&mut g, "cpython-pymalloc", cp.clone(), t);
+        }
         g.finish();
     }
     c.final_summary();
 
     println!();
     println!(
-        "Summary: throughput (million requests/s, median of 15 interleaved replays) and ratios"
+        "Summary: throughput (million requests/s, median of 15 interleaved replays) and ratios{}",
+        cpython
+            .as_ref()
+            .map_or(String::new(), |c| format!("; CPython {}", c.version))
     );
     println!(
-        "{:<22} {:>8} {:>8} {:>8} {:>9} {:>11} {:>11} {:>11}",
+        "{:<22} {:>8} {:>8} {:>8} {:>9} {:>9} {:>11} {:>11} {:>11} {:>11}",
         "workload",
         "pymalloc",
         "glibc",
         "mimalloc",
         "py+lock",
+        "CPython",
         "py/glibc",
         "py/mimalloc",
+        "py/CPython",
         "utilisation"
     );
     for t in &traces {
-        let [py, gl, mi, lk] = medians(t, 15);
+        let m = medians(t, 15, cpython.as_ref());
         let mops = |d: Duration| t.ops.len() as f64 / d.as_secs_f64() / 1e6;
+        let (cp, vs_cp) = match m.get(4) {
+            Some(&d) => (
+                format!("{:.1}", mops(d)),
+                format!("{:.2}x", d.as_secs_f64() / m[0].as_secs_f64()),
+            ),
+            None => ("-".into(), "-".into()),
+        };
         println!(
-            "{:<22} {:>8.1} {:>8.1} {:>8.1} {:>9.1} {:>10.2}x {:>10.2}x {:>10.1}%",
+            "{:<22} {:>8.1} {:>8.1} {:>8.1} {:>9.1} {:>9} {:>10.2}x {:>10.2}x {:>11} {:>10.1}%",
             t.name.trim_end_matches(".rep"),
-            mops(py),
-            mops(gl),
-            mops(mi),
-            mops(lk),
-            gl.as_secs_f64() / py.as_secs_f64(),
-            mi.as_secs_f64() / py.as_secs_f64(),
+            mops(m[0]),
+            mops(m[1]),
+            mops(m[2]),
+            mops(m[3]),
+            cp,
+            m[1].as_secs_f64() / m[0].as_secs_f64(),
+            m[2].as_secs_f64() / m[0].as_secs_f64(),
+            vs_cp,
             100.0 * utilisation(t)
         );
     }

@@ -2,6 +2,7 @@
 //! (`tests/fixtures/course`: one crate, two exercises) and fixture submissions, plus the real
 //! course for `verify` and for grading a copy of the solutions and of the stubs.
 
+mod browser;
 mod cache;
 mod common;
 mod course;

@@ -65,8 +65,13 @@ enum Command {
         limits: LimitArgs,
     },
     /// Re-run `check` whenever a file under exercises/ is saved. Enter re-checks; q quits.
+    ///
+    /// Keys: n or Enter checks again and, after a pass, moves on to the next unfinished exercise;
+    /// h shows the next hint; l the list; c checks every exercise; r resets the exercise to its
+    /// stub (after asking); o opens its chapter in the browser; q (or Ctrl-C) quits. When stdin is
+    /// not a terminal, type the same letters followed by Enter.
     Watch {
-        /// Exercise id (default: the next unfinished one, re-chosen after each pass).
+        /// Exercise id to start with (default: the next unfinished one).
         id: Option<String>,
         /// Poll modification times every second instead of using file-system events.
         #[arg(long)]

@@ -19,3 +19,4 @@ mod shard;
 mod similarity;
 mod status;
 mod student;
+mod watch;

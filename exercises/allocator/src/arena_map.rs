@@ -2,7 +2,7 @@
 //! (≈ `arena_map_get`, `arena_map_mark_used`, `arena_map_is_used` in CPython 3.11's
 //! `Objects/obmalloc.c`, used by `address_in_range`).
 //!
-//! Book: Part III, "Arenas" (`part3-pymalloc/arenas.md`), section on `address_in_range`.
+//! Book: Part III, "The arena map: is this pointer ours?" (`part3-pymalloc/arena-map.md`).
 //!
 //! `free(p)` must decide whether `p` came from pymalloc or from `malloc`. The tree is keyed by
 //! the address bits above the 20 arena bits: 15 bits pick a slot of the root, 15 a slot of a

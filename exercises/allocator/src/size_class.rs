@@ -1,6 +1,7 @@
 //! Size classes and the allocator layers (≈ the top of CPython's `Objects/obmalloc.c`).
 //!
-//! Book: Part III, "The layers" (`part3-pymalloc/layers.md`).
+//! Book: Part III, "The layers" (`part3-pymalloc/layers.md`) and "The 512-byte line"
+//! (`part3-pymalloc/size-classes.md`).
 //!
 //! CPython stacks its allocators in layers. Layer 0 is the C library's `malloc`; layer +1 is
 //! the `PyMem_Raw*` domain, a thin wrapper around it; layer +2 is pymalloc, the small-object

@@ -2,7 +2,8 @@
 //! `allocate_from_new_pool`, `pymalloc_free`, `insert_to_usedpool`, `insert_to_freepool`,
 //! `pymalloc_realloc` and the `_PyObject_*` entry points of CPython's `Objects/obmalloc.c`).
 //!
-//! Book: Part III, "Arenas" (`part3-pymalloc/arenas.md`), last section.
+//! Book: Part III, "`realloc` and `calloc`: the complete allocator"
+//! (`part3-pymalloc/complete-allocator.md`).
 //!
 //! A small request takes the first pool of its class from `usedpools`; if there is none, a pool
 //! comes from the arenas. Zero-byte and large requests go to the raw layer and are counted in

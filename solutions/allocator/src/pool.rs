@@ -2,7 +2,8 @@
 //! `allocate_from_new_pool`, the start of `pymalloc_free` and `usedpools` in CPython's
 //! `Objects/obmalloc.c`).
 //!
-//! Book: Part III, "Pools and blocks" (`part3-pymalloc/pools-and-blocks.md`).
+//! Book: Part III, "Pools and blocks" (`part3-pymalloc/pools-and-blocks.md`) and "The
+//! `usedpools` table" (`part3-pymalloc/usedpools.md`).
 //!
 //! A pool is a 16 KiB, 16 KiB-aligned piece of an arena that holds blocks of ONE size class.
 //! It starts with a 48-byte header; block `k` sits at offset `48 + k * size`. Blocks are carved

@@ -1,7 +1,7 @@
 //! The allocator part of `sys._debugmallocstats()` (≈ `_PyObject_DebugMallocStats` and
 //! `printone` in CPython 3.11's `Objects/obmalloc.c`).
 //!
-//! Book: Part III, "Debugging memory" (`part3-pymalloc/debugging-memory.md`).
+//! Book: Part III, "Reading `sys._debugmallocstats()`" (`part3-pymalloc/mallocstats.md`).
 //!
 //! The report walks every arena and every carved pool (full pools are on no list, so walking
 //! the arenas is the only way to see them), prints one row per size class in use, then

@@ -1,7 +1,8 @@
 //! A `tracemalloc`-like tracer over any allocator (≈ CPython's `Modules/_tracemalloc.c` and
 //! `Lib/tracemalloc.py`).
 //!
-//! Book: Part III, "Tracing memory" (`part3-pymalloc/tracing-memory.md`).
+//! Book: Part III, "Tracing memory" (`part3-pymalloc/tracing-memory.md`) and "A leak hunt"
+//! (`part3-pymalloc/leak-hunt.md`).
 //!
 //! While tracing, every block handed out is recorded with its requested size and the place
 //! that asked for it. Python records the Python stack; here the "frame" is the Rust source

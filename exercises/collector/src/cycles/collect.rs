@@ -5,7 +5,7 @@
 //! - CPython calls every phase on every collection. Here the phases of later chapters (weak
 //!   references, finalizers, legacy finalizers) run only when the unreachable set contains an
 //!   object that needs them. Without such objects CPython's phases find nothing to do, so the
-//!   result is the same, and chapter 5 works before chapters 6 and 7 are written.
+//!   result is the same, and `cycles` works before `weakref` and `finalize` are written.
 //! - CPython clears the UNREACHABLE bits inside `move_legacy_finalizers`; here
 //!   `clear_unreachable_mask` does it first, for every collection.
 //! - The chapters' objects are neither tuples nor dicts, and there are no free lists:

@@ -60,8 +60,8 @@ pub(crate) struct Generation {
 
 /// A heap of GC-tracked objects and the collector's state (`GCState` in gcmodule.c).
 ///
-/// Misuse (a handle of a dead object, a decref below zero) panics: chapter 4 taught those
-/// checks; here they would only hide the collector.
+/// Misuse (a handle of a dead object, a decref below zero) panics: the `refcount` exercise
+/// taught those checks; here they would only hide the collector.
 pub struct GcHeap {
     /// Every `PyGC_Head`.
     pub(crate) gc: Heads,
@@ -146,7 +146,7 @@ impl GcHeap {
             scratch: Vec::new(),
         };
         // Every list starts empty: its head points at itself (gc_list_init, inlined here so
-        // that a new heap works before chapter 5 is written).
+        // that a new heap works before the `cycles` exercise is written).
         for i in 0..ListId::COUNT {
             let head = ListId(i as u32).node();
             heap.gc[head].next = head;

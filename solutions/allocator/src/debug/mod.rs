@@ -2,7 +2,8 @@
 //! `_PyMem_DebugRawRealloc`, `_PyMem_DebugCheckAddress` and `_PyObject_DebugDumpAddress` in
 //! CPython's `Objects/obmalloc.c`).
 //!
-//! Book: Part III, "Debugging memory" (`part3-pymalloc/debugging-memory.md`).
+//! Book: Part III, "Debugging memory" (`part3-pymalloc/debugging-memory.md`) and "Reading a
+//! debug report" (`part3-pymalloc/debug-reports.md`).
 //!
 //! The hooks wrap any allocator. Each request asks the inner allocator for 24 more bytes and
 //! lays them out as (S = 8 = `sizeof(size_t)`):

@@ -53,6 +53,11 @@ pub fn fixture_course() -> tempfile::TempDir {
     dir
 }
 
+/// Replace `exercises/arith/src/FILE` of a fixture course copy with `text`, as a student's edit.
+pub fn write_exercise(course: &Path, file: &str, text: &str) {
+    std::fs::write(course.join("exercises/arith/src").join(file), text).unwrap();
+}
+
 /// `grader` run in `dir`, building into `dir/target`.
 ///
 /// Each fixture copy needs its own target dir: cargo names a workspace member's artifacts by a

@@ -17,21 +17,21 @@ fn mul_built_on_add(course: &Path) {
         "tests = \"ch02_mul\"\nbuilds_on = [\"add\"]\n",
     );
     std::fs::write(&manifest, text).unwrap();
-    std::fs::write(
-        course.join("exercises/arith/src/mul.rs"),
+    write_exercise(
+        course,
+        "mul.rs",
         "pub fn mul(a: u64, b: u64) -> u64 {\n    (0..b).fold(0, |sum, _| crate::add::add(sum, a))\n}\n",
-    )
-    .unwrap();
+    );
 }
 
 #[test]
 fn a_compile_error_in_another_exercises_file_is_reported_with_its_file_line_and_owner() {
     let course = fixture_course();
-    std::fs::write(
-        course.path().join("exercises/arith/src/mul.rs"),
+    write_exercise(
+        course.path(),
+        "mul.rs",
         "pub fn mul(a: u64, b: u64) -> u64 { a * }\n",
-    )
-    .unwrap();
+    );
     grader(course.path())
         .args(["check", "add"])
         .assert()
@@ -49,11 +49,11 @@ fn a_compile_error_in_another_exercises_file_is_reported_with_its_file_line_and_
 fn a_compile_error_in_a_prerequisite_is_not_called_a_todo() {
     let course = fixture_course();
     mul_built_on_add(course.path());
-    std::fs::write(
-        course.path().join("exercises/arith/src/add.rs"),
+    write_exercise(
+        course.path(),
+        "add.rs",
         "pub fn add(a: u64, b: u64) -> u64 { a + }\n",
-    )
-    .unwrap();
+    );
     grader(course.path())
         .args(["check", "mul"])
         .assert()
@@ -84,11 +84,11 @@ fn an_unfinished_prerequisite_that_the_tests_never_reach_gets_no_note() {
     let course = fixture_course();
     mul_built_on_add(course.path());
     // Wrong, but without calling add: the failure is mul's own.
-    std::fs::write(
-        course.path().join("exercises/arith/src/mul.rs"),
+    write_exercise(
+        course.path(),
+        "mul.rs",
         "pub fn mul(a: u64, b: u64) -> u64 {\n    a + b\n}\n",
-    )
-    .unwrap();
+    );
     grader(course.path())
         .args(["check", "mul"])
         .assert()

@@ -90,11 +90,11 @@ fn an_exercise_broken_by_another_files_compile_error_shows_does_not_compile_not_
         .assert()
         .success();
     assert_eq!(row(&list(course.path()), "add"), "add done 4/4 Adding");
-    std::fs::write(
-        course.path().join("exercises/arith/src/mul.rs"),
+    write_exercise(
+        course.path(),
+        "mul.rs",
         "pub fn mul(a: u64, b: u64) -> u64 { a * }\n",
-    )
-    .unwrap();
+    );
     grader(course.path())
         .args(["check", "add"])
         .assert()

@@ -72,11 +72,11 @@ fn editing_a_passed_exercise_makes_it_failing_again_after_a_check() {
 #[test]
 fn check_of_code_that_does_not_compile_shows_the_compiler_errors() {
     let course = fixture_course();
-    std::fs::write(
-        course.path().join("exercises/arith/src/mul.rs"),
+    write_exercise(
+        course.path(),
+        "mul.rs",
         "pub fn mul(a: u64, b: u64) -> u64 { a * }\n",
-    )
-    .unwrap();
+    );
     grader(course.path())
         .args(["check", "mul"])
         .assert()
@@ -92,11 +92,11 @@ fn after_a_compile_error_list_says_so_and_keeps_the_known_maximum() {
         .args(["check", "add"])
         .assert()
         .code(1);
-    std::fs::write(
-        course.path().join("exercises/arith/src/add.rs"),
+    write_exercise(
+        course.path(),
+        "add.rs",
         "pub fn add(a: u64, b: u64) -> u64 { a + }\n",
-    )
-    .unwrap();
+    );
     grader(course.path())
         .args(["check", "add"])
         .assert()

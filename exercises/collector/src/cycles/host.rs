@@ -245,10 +245,9 @@ impl GcHeap {
 
     /// The host's slots, if `op` is a runtime object.
     pub(crate) fn host_of(&self, op: ObjId) -> Option<&'static dyn Host> {
-        if self.infos[op.index()].host {
-            self.host
-        } else {
-            None
-        }
+        // The heap's own field first: a chapter heap has no host, and a collection then never
+        // reads the (large, cold) `ObjInfo` of every object it traverses.
+        let host = self.host?;
+        self.infos[op.index()].host.then_some(host)
     }
 }

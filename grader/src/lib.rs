@@ -16,5 +16,6 @@ pub mod results;
 pub mod runner;
 pub mod signatures;
 pub mod student;
+pub mod tables;
 pub mod verify;
 pub mod watch;

@@ -262,6 +262,13 @@ enum Command {
     },
     /// Run the book's Python examples (doctests) on CPython and report mismatches by page and line.
     Doctest,
+    /// Re-measure the benchmark tables the book shows (book/tables/*.md): runs the solutions'
+    /// benchmarks (several minutes) and writes each table with the date and the machine.
+    Tables {
+        /// Only this table: allocator-throughput, collector-shapes or runtime-programs.
+        #[arg(long, value_name = "NAME")]
+        only: Option<String>,
+    },
     /// Build the HTML book (no mdbook install needed) and print where it is.
     Book {
         /// Open it in the browser.
@@ -455,6 +462,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(exit(report.failures.is_empty()))
         }
         Command::Gradescope { .. } => unreachable!("handled before the course is opened"),
+        Command::Tables { only } => {
+            for path in grader::tables::regenerate(&course.root, only.as_deref())? {
+                println!("wrote {}", path.display());
+            }
+            println!("Rebuild the book to see them: cargo course book");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Book { open, out } => {
             eprintln!("Building the book…");
             let index = book::build(&course.book_dir(), out.as_deref())?;

@@ -31,8 +31,11 @@ use allocator::workloads::{Glibc, python_like, temporaries};
 use criterion::{Criterion, Throughput};
 use mimalloc::MiMalloc;
 
+#[path = "../../bench_table.rs"]
+mod bench_table;
 #[path = "support/cpython.rs"]
 mod cpython;
+use bench_table::Table;
 use cpython::CPython;
 
 /// mimalloc through its `GlobalAlloc` implementation (which calls `mi_malloc_aligned`,
@@ -237,48 +240,50 @@ fn main() {
     }
     c.final_summary();
 
-    println!();
-    println!(
-        "Summary: throughput (million requests/s, median of 15 interleaved replays) and ratios{}",
-        cpython
-            .as_ref()
-            .map_or(String::new(), |c| format!("; CPython {}", c.version))
-    );
-    println!(
-        "{:<22} {:>8} {:>8} {:>8} {:>9} {:>9} {:>11} {:>11} {:>11} {:>11}",
-        "workload",
-        "pymalloc",
-        "glibc",
-        "mimalloc",
-        "py+lock",
-        "CPython",
-        "py/glibc",
-        "py/mimalloc",
-        "py/CPython",
-        "utilisation"
+    let mut table = Table::new(
+        format!(
+            "Throughput (million requests/s, median of 15 interleaved replays) and ratios{}",
+            cpython
+                .as_ref()
+                .map_or(String::new(), |c| format!("; CPython {}", c.version))
+        ),
+        &[
+            "workload",
+            "pymalloc",
+            "glibc",
+            "mimalloc",
+            "py+lock",
+            "CPython",
+            "py/glibc",
+            "py/mimalloc",
+            "py/CPython",
+            "utilisation",
+        ],
     );
     for t in &traces {
         let m = medians(t, 15, cpython.as_ref());
-        let mops = |d: Duration| t.ops.len() as f64 / d.as_secs_f64() / 1e6;
+        let mops = |d: Duration| format!("{:.1}", t.ops.len() as f64 / d.as_secs_f64() / 1e6);
+        let ratio = |d: Duration| format!("{:.2}×", d.as_secs_f64() / m[0].as_secs_f64());
         let (cp, vs_cp) = match m.get(4) {
-            Some(&d) => (
-                format!("{:.1}", mops(d)),
-                format!("{:.2}x", d.as_secs_f64() / m[0].as_secs_f64()),
-            ),
+            Some(&d) => (mops(d), ratio(d)),
             None => ("-".into(), "-".into()),
         };
-        println!(
-            "{:<22} {:>8.1} {:>8.1} {:>8.1} {:>9.1} {:>9} {:>10.2}x {:>10.2}x {:>11} {:>10.1}%",
-            t.name.trim_end_matches(".rep"),
+        table.row(vec![
+            t.name.trim_end_matches(".rep").to_string(),
             mops(m[0]),
             mops(m[1]),
             mops(m[2]),
             mops(m[3]),
             cp,
-            m[1].as_secs_f64() / m[0].as_secs_f64(),
-            m[2].as_secs_f64() / m[0].as_secs_f64(),
+            ratio(m[1]),
+            ratio(m[2]),
             vs_cp,
-            100.0 * utilisation(t)
-        );
+            format!("{:.1} %", 100.0 * utilisation(t)),
+        ]);
     }
+    table.note(
+        "Ratios are the other allocator's time over pymalloc's: above 1, pymalloc is faster. \
+         py+lock is pymalloc behind the GlobalAlloc adapter's lock.",
+    );
+    table.finish();
 }

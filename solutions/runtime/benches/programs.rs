@@ -20,6 +20,9 @@
 //! its code objects and type internals included, so small programs that define classes have a
 //! higher peak on CPython. (Programs that use tracemalloc themselves are left out.)
 
+#[path = "../../bench_table.rs"]
+mod bench_table;
+use bench_table::Table;
 use std::process::Command;
 use std::time::Duration;
 
@@ -122,10 +125,9 @@ fn peaks() {
         .filter(|p| p.extension().is_some_and(|x| x == "py"))
         .collect();
     files.sort();
-    println!("\nPeak traced memory (tracemalloc), runtime vs CPython 3.11");
-    println!(
-        "{:<40} {:>12} {:>12} {:>7}",
-        "program", "runtime", "CPython", "ratio"
+    let mut table = Table::new(
+        "Peak traced memory (tracemalloc, bytes), runtime vs CPython 3.11",
+        &["program", "runtime", "CPython", "ratio"],
     );
     let mut ratios = Vec::new();
     for path in files {
@@ -144,13 +146,14 @@ fn peaks() {
         if let (Some(a), Some(b)) = (ours, theirs) {
             let r = a as f64 / b as f64;
             ratios.push(r);
-            println!("{name:<40} {a:>12} {b:>12} {r:>7.2}");
+            table.row(vec![name, a.to_string(), b.to_string(), format!("{r:.2}")]);
         }
     }
     ratios.sort_by(f64::total_cmp);
     if !ratios.is_empty() {
-        println!("median ratio: {:.2}", ratios[ratios.len() / 2]);
+        table.note(format!("median ratio: {:.2}", ratios[ratios.len() / 2]));
     }
+    table.finish();
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -183,10 +186,9 @@ fn main() {
     }
     c.final_summary();
 
-    println!("\nSummary: median of 9 interleaved runs, runtime (solutions) vs CPython 3.11");
-    println!(
-        "{:<14} {:>12} {:>12} {:>8}",
-        "program", "runtime", "CPython", "ratio"
+    let mut table = Table::new(
+        "Median of 9 interleaved runs, the runtime (on the solution crates) vs CPython 3.11",
+        &["program", "runtime", "CPython", "runtime / CPython"],
     );
     for (name, source) in programs {
         let (mut mine, mut theirs) = (Vec::new(), Vec::new());
@@ -195,12 +197,13 @@ fn main() {
             theirs.extend(cpython(source, 1));
         }
         let (m, t) = (median(mine), median(theirs));
-        println!(
-            "{name:<14} {:>10.1}ms {:>10.1}ms {:>7.2}x",
-            m.as_secs_f64() * 1e3,
-            t.as_secs_f64() * 1e3,
-            m.as_secs_f64() / t.as_secs_f64()
-        );
+        table.row(vec![
+            name.to_string(),
+            format!("{:.1} ms", m.as_secs_f64() * 1e3),
+            format!("{:.1} ms", t.as_secs_f64() * 1e3),
+            format!("{:.2}×", m.as_secs_f64() / t.as_secs_f64()),
+        ]);
     }
+    table.finish();
     peaks();
 }

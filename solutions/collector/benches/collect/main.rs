@@ -21,14 +21,17 @@
 //!   with nothing older and with a live N-object ring in generation 2. Its cost must not grow
 //!   with the old generation (a young collection never looks at older objects).
 
+#[path = "../../../bench_table.rs"]
+mod bench_table;
 mod shapes;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use bench_table::Table;
 use shapes::Built;
 
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 const YOUNG: usize = 700;
 
 fn time(f: impl FnOnce()) -> Duration {
@@ -150,10 +153,17 @@ fn main() {
         println!("(tiny shapes: this checks that the benchmark runs; its figures mean nothing)");
     }
     let python = std::env::var("COURSE_PYTHON311").unwrap_or_else(|_| "python3".to_string());
-    println!("collections of {n}-object shapes (best of {RUNS} runs; gen0: {YOUNG} young objects)");
-    println!(
-        "{:<20} {:>12} {:>15} {:>8}",
-        "shape", "ours ns/obj", "CPython ns/obj", "ratio"
+    let mut table = Table::new(
+        format!(
+            "Collections of {n}-object shapes, ours and CPython 3.11's (best of {RUNS} runs; gen0: \
+             {YOUNG} young objects)"
+        ),
+        &[
+            "shape",
+            "ours ns/object",
+            "CPython ns/object",
+            "ours / CPython",
+        ],
     );
     // Ours then CPython's, shape by shape, so that both sides of a ratio see the same machine.
     let mut cpython_ok = true;
@@ -169,9 +179,15 @@ fn main() {
         } else {
             None
         };
-        match theirs {
-            Some(b) => println!("{name:<20} {ours:>12.1} {b:>15.1} {:>7.2}x", ours / b),
-            None => println!("{name:<20} {ours:>12.1} {:>15} {:>8}", "-", "-"),
-        }
+        let (b, ratio) = match theirs {
+            Some(b) => (format!("{b:.1}"), format!("{:.2}×", ours / b)),
+            None => ("-".into(), "-".into()),
+        };
+        table.row(vec![name.into(), format!("{ours:.1}"), b, ratio]);
     }
+    table.note(
+        "ns per tracked object; below 1, ours is faster. CPython's full collections are not \
+         charged for the interpreter's own objects (their cost is measured first and subtracted).",
+    );
+    table.finish();
 }

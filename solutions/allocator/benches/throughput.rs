@@ -8,8 +8,9 @@
 //! instance, so that the steady state is measured, not start-up.
 //!
 //! Criterion reports the time per replay. A summary at the end prints the throughput ratios
-//! (median of interleaved runs) and, for pymalloc, the utilisation of malloc lab's mdriver:
-//! peak live payload / peak bytes obtained for it (arenas, plus the payload of raw blocks).
+//! (median of interleaved runs), then a second table: the utilisation of malloc lab's mdriver
+//! (peak live payload / peak bytes obtained) of every allocator, measured the same way for each,
+//! in fresh processes (`support/utilisation.rs`).
 //!
 //! pymalloc runs as CPython runs it, without a lock (the GIL serialises callers); glibc and
 //! mimalloc are thread-safe, with per-thread caches. The `GlobalAlloc` adapter, which adds a
@@ -22,7 +23,6 @@ use std::alloc::{GlobalAlloc, Layout};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use allocator::arena::ARENA_SIZE;
 use allocator::global::PyMalloc;
 use allocator::obmalloc::Obmalloc;
 use allocator::replay::{self, Op, Trace};
@@ -35,6 +35,8 @@ use mimalloc::MiMalloc;
 mod bench_table;
 #[path = "support/cpython.rs"]
 mod cpython;
+#[path = "support/utilisation.rs"]
+mod utilisation;
 use bench_table::Table;
 use cpython::CPython;
 
@@ -172,51 +174,32 @@ fn medians(t: &Trace, rounds: usize, cpython: Option<&CPython>) -> Vec<Duration>
         .collect()
 }
 
-/// mdriver's utilisation for pymalloc: peak payload / peak footprint, where the footprint is
-/// the arenas (1 MiB each) plus the payload of raw blocks (a lower bound of what malloc holds).
-fn utilisation(t: &Trace) -> f64 {
-    let mut a = Obmalloc::new();
-    let mut blocks: Vec<(*mut u8, usize)> = vec![(std::ptr::null_mut(), 0); t.num_ids];
-    let (mut payload, mut raw, mut peak_payload, mut peak_footprint) =
-        (0usize, 0usize, 0usize, 0usize);
-    for op in &t.ops {
-        match *op {
-            Op::Alloc { id, size } => {
-                let p = a.malloc(size);
-                raw += if a.address_in_range(p) { 0 } else { size };
-                payload += size;
-                blocks[id] = (p, size);
-            }
-            Op::Realloc { id, size } => {
-                let (p, old) = blocks[id];
-                raw -= if a.address_in_range(p) { 0 } else { old };
-                // SAFETY: the trace reallocates live blocks only.
-                let q = unsafe { a.realloc(p, size) };
-                raw += if a.address_in_range(q) { 0 } else { size };
-                payload = payload - old + size;
-                blocks[id] = (q, size);
-            }
-            Op::Free { id } => {
-                let (p, old) = blocks[id];
-                raw -= if a.address_in_range(p) { 0 } else { old };
-                payload -= old;
-                // SAFETY: the trace frees live blocks only, once.
-                unsafe { a.free(p) };
-                blocks[id] = (std::ptr::null_mut(), 0);
-            }
-        }
-        peak_payload = peak_payload.max(payload);
-        peak_footprint =
-            peak_footprint.max(a.arenas().narenas_currently_allocated() * ARENA_SIZE + raw);
+/// The child process of a utilisation measurement (see `support/utilisation.rs`): measures one
+/// allocator on one workload, prints the ratio and exits.
+fn utilisation_child(allocator: &str, index: &str) {
+    let traces = workloads();
+    let t = &traces[index.parse::<usize>().expect("a workload index")];
+    let ratio = match allocator {
+        "glibc" => Some(utilisation::glibc(t)),
+        "mimalloc" => Some(utilisation::mimalloc(Mimalloc, t)),
+        "cpython" => CPython::load()
+            .ok()
+            .and_then(|cp| utilisation::cpython(cp, t)),
+        _ => Some(utilisation::pymalloc(t)),
+    };
+    match ratio {
+        Some(r) => println!("{r}"),
+        None => std::process::exit(1),
     }
-    for (p, _) in blocks {
-        // SAFETY: the remaining blocks are live (or null).
-        unsafe { a.free(p) };
-    }
-    peak_payload as f64 / peak_footprint as f64
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, mode, allocator, index] = &args[..]
+        && mode == utilisation::CHILD_ARG
+    {
+        return utilisation_child(allocator, index);
+    }
     let traces = workloads();
     let cpython = CPython::load()
         .map_err(|why| println!("note: CPython's pymalloc column is skipped: {why}"))
@@ -257,7 +240,6 @@ fn main() {
             "py/glibc",
             "py/mimalloc",
             "py/CPython",
-            "utilisation",
         ],
     );
     for t in &traces {
@@ -278,7 +260,6 @@ fn main() {
             ratio(m[1]),
             ratio(m[2]),
             vs_cp,
-            format!("{:.1} %", 100.0 * utilisation(t)),
         ]);
     }
     table.note(
@@ -286,4 +267,58 @@ fn main() {
          py+lock is pymalloc behind the GlobalAlloc adapter's lock.",
     );
     table.finish();
+
+    let mut table = Table::new(
+        "Utilisation: peak live payload / peak bytes obtained, each allocator replaying the \
+         trace alone in a fresh process",
+        &[
+            "workload",
+            "peak payload",
+            "pymalloc",
+            "glibc",
+            "mimalloc",
+            "CPython",
+        ],
+    );
+    for (i, t) in traces.iter().enumerate() {
+        let mut row = vec![
+            t.name.trim_end_matches(".rep").to_string(),
+            format!("{:.0} KiB", peak_payload(t) as f64 / 1024.0),
+        ];
+        for name in utilisation::ALLOCATORS {
+            let cell = if name == "pymalloc" {
+                Some(utilisation::pymalloc(t))
+            } else {
+                utilisation::in_child(name, i)
+            };
+            row.push(cell.map_or("-".into(), |r| format!("{:.1} %", 100.0 * r)));
+        }
+        table.row(row);
+    }
+    table.note(
+        "pymalloc and CPython: arenas held plus the payload of what they pass to malloc; glibc: \
+         mallinfo2 arena + hblkhd; mimalloc: peak committed. Traces under a few MiB mostly \
+         measure granularity (an arena is 1 MiB).",
+    );
+    table.finish();
+}
+
+/// The trace's peak live payload, in bytes.
+fn peak_payload(t: &Trace) -> usize {
+    let mut sizes = vec![0usize; t.num_ids];
+    let (mut live, mut peak) = (0usize, 0usize);
+    for op in &t.ops {
+        match *op {
+            Op::Alloc { id, size } | Op::Realloc { id, size } => {
+                live = live - sizes[id] + size;
+                sizes[id] = size;
+            }
+            Op::Free { id } => {
+                live -= sizes[id];
+                sizes[id] = 0;
+            }
+        }
+        peak = peak.max(live);
+    }
+    peak
 }

@@ -11,6 +11,7 @@ pub mod edition;
 pub mod grade;
 pub mod hash;
 pub mod manifest;
+pub mod order;
 pub mod pyrun;
 pub mod results;
 pub mod runner;

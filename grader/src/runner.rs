@@ -88,7 +88,8 @@ pub struct TestBinary {
     pub crate_dir: PathBuf,
 }
 
-/// The names of every test in a libtest binary, sorted.
+/// The names of every test in a libtest binary: module by module, each module's tests in the
+/// order its sources declare them (see `order`).
 pub fn list_tests(binary: &TestBinary) -> Result<Vec<String>> {
     let out = test_command(binary)
         .args(["--list", "--format", "terse"])
@@ -107,7 +108,8 @@ pub fn list_tests(binary: &TestBinary) -> Result<Vec<String>> {
         .map(str::to_string)
         .collect();
     names.sort();
-    Ok(names)
+    // Each exercise's tests in the order of their sources (the chapter's), not libtest's.
+    Ok(crate::order::in_declared_order(&binary.crate_dir, names))
 }
 
 /// Run one test, alone, in its own process group, under `limits`; started by `launcher` (with

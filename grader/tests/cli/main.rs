@@ -12,6 +12,7 @@ mod gradescope;
 mod hidden;
 mod leaderboard;
 mod messages;
+mod order;
 mod reset;
 mod sandbox;
 mod search;

@@ -5,6 +5,9 @@ use std::alloc::{Layout, alloc_zeroed, dealloc};
 
 use allocator::pool::*;
 
+// First, each step of "What to implement" alone, in the chapter's order; then whole pools.
+mod steps;
+
 /// One pool-aligned 16 KiB region from the test's own heap, with a header as an arena would
 /// leave it for a freshly carved pool (`szidx = DUMMY_SIZE_IDX`). The blocks hold junk (0xAB),
 /// as reused memory does: a pool must never rely on its blocks being zero.

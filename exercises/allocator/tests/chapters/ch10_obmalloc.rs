@@ -8,6 +8,9 @@ use allocator::replay::{self, Op, Trace};
 use allocator::test_source::TestSource;
 use proptest::prelude::*;
 
+// First, each function of "Your turn" alone, in the chapter's order; then the whole allocator.
+mod steps;
+
 fn aligned() -> Obmalloc<TestSource> {
     Obmalloc::with_source(TestSource::aligned())
 }

@@ -7,6 +7,9 @@ use allocator::obmalloc::Obmalloc;
 use allocator::test_source::TestSource;
 use allocator::trace::*;
 
+// First, each step of "What to implement" alone, in the chapter's order; then the whole tracer.
+mod steps;
+
 fn tracer() -> Tracer<Obmalloc<TestSource>> {
     Tracer::new(Obmalloc::with_source(TestSource::aligned()))
 }

@@ -10,6 +10,9 @@ use collector::weakref::Callback;
 
 use crate::ch05_cycles::scenario;
 
+// First, each function of "Your turn" alone, in the chapter's order; then the whole scheduler.
+mod steps;
+
 /// A garbage cycle of two objects.
 fn garbage_pair(heap: &mut GcHeap) -> [ObjId; 2] {
     let (a, b) = (heap.alloc("a"), heap.alloc("b"));

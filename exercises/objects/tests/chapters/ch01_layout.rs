@@ -11,6 +11,9 @@ use proptest::prelude::*;
 
 use crate::corpus::layout_cases::{APPEND_CAPACITIES, DICT_GROWTH, SIZE_CASES, appended};
 
+// First, each piece of "Your turn" alone, in the chapter's order; then whole sizes.
+mod steps;
+
 /// Checks every corpus case of `group`, reporting all the sizes that differ at once.
 fn check_group(group: &str) {
     let cases: Vec<_> = SIZE_CASES.iter().filter(|c| c.group == group).collect();

@@ -9,6 +9,9 @@ use objects::slots::{
 
 use crate::corpus::slots_cases::{build, describe, hierarchy};
 
+// First, each function of "Your turn" alone, in the chapter's order; then whole classes.
+mod steps;
+
 /// Checks the named corpus hierarchies, reporting every difference at once.
 fn check(names: &[&str]) {
     let wrong: Vec<String> = names

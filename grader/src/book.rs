@@ -1,4 +1,8 @@
-//! `book`: build the HTML book through the mdbook-driver library (no `mdbook` install needed).
+//! `book`: build the HTML book through the mdbook-driver library (no `mdbook` install needed),
+//! with the course's own preprocessor for figures (`figures`: ASCII drawings become inline SVG).
+
+mod drawing;
+pub mod figures;
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +17,8 @@ pub fn build(book_dir: &Path, out: Option<&Path>) -> Result<PathBuf> {
     if let Some(out) = out {
         book.config.build.build_dir = out.to_path_buf();
     }
+    // Runs after mdBook's own preprocessors, so a figure in an `{{#include}}`d file is drawn too.
+    book.with_preprocessor(figures::Figures);
     // mdBook reports through `tracing` (a missing file, a broken link in SUMMARY.md, a search
     // index it could not write): show its warnings and errors, which nothing prints otherwise.
     let log = tracing_subscriber::fmt()

@@ -9,6 +9,10 @@
 //!   blocks are skipped with a note; 3.11 is required.
 //! - ```` ```python,no-doctest ```` opts a block out (say why in the prose).
 //! - ELLIPSIS is on, so `...` in the expected output matches anything (addresses, timings).
+//! - The 3.11 sessions may import the PyPI packages pinned in `book/requirements.txt`: they run
+//!   in a virtualenv under `target/` that `pypi` keeps up to date. Other versions: stdlib only.
+//! - Sessions may import the book's C extensions (`book/cext/*.c`), which `cext` compiles for the
+//!   session's interpreter and puts on `PYTHONPATH`; a C file that does not compile fails the run.
 //!
 //! The extracted file keeps every block line at its line number in the page (other lines are
 //! blanked), so doctest's own "line N" is the page's line N.
@@ -19,6 +23,9 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 use walkdir::WalkDir;
+
+mod cext;
+mod pypi;
 
 pub const PRIMARY: &str = "3.11";
 
@@ -136,12 +143,16 @@ pub fn run_book(src: &Path) -> Result<Report> {
     let mut report = Report::default();
     let mut pythons: BTreeMap<String, Option<PathBuf>> = BTreeMap::new();
     let tmp = tempfile::tempdir()?;
+    let mut extensions = cext::Extensions::find(src)?;
     for (page, sessions) in &pages {
         for s in sessions {
-            let python = pythons
-                .entry(s.version.clone())
-                .or_insert_with(|| interpreter(&s.version))
-                .clone();
+            if !pythons.contains_key(&s.version) {
+                let found = interpreter(&s.version)
+                    .map(|base| pypi::session_python(src, &s.version, base))
+                    .transpose()?;
+                pythons.insert(s.version.clone(), found);
+            }
+            let python = pythons[&s.version].clone();
             let Some(python) = python else {
                 if s.version == PRIMARY {
                     bail!(
@@ -155,7 +166,13 @@ pub fn run_book(src: &Path) -> Result<Report> {
             let file = tmp.path().join(&s.version).join(page);
             std::fs::create_dir_all(file.parent().expect("a page has a folder"))?;
             std::fs::write(&file, &s.text)?;
-            let out = Command::new(&python)
+            let mut cmd = Command::new(&python);
+            if let Some(dir) =
+                extensions.for_session(&s.version, &python, &s.text, &mut report.failures)
+            {
+                cmd.env("PYTHONPATH", cext::python_path(&dir));
+            }
+            let out = cmd
                 .args(["-m", "doctest", "-o", "ELLIPSIS"])
                 .arg(&file)
                 .current_dir(tmp.path())

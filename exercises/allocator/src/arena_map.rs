@@ -40,6 +40,7 @@ pub const MAP_MID_SHIFT: u32 = MAP_BOT_BITS + MAP_BOT_SHIFT;
 /// Shift of the root index (`MAP_TOP_SHIFT`): 49.
 pub const MAP_TOP_SHIFT: u32 = MAP_MID_BITS + MAP_MID_SHIFT;
 
+// ANCHOR: indexes
 /// Root slot of address `p` (`MAP_TOP_INDEX`).
 #[inline]
 pub fn top_index(p: usize) -> usize {
@@ -60,7 +61,9 @@ pub fn bot_index(p: usize) -> usize {
     // TODO
     todo!("shift p right by MAP_BOT_SHIFT and keep MAP_BOT_BITS bits")
 }
+// ANCHOR_END: indexes
 
+// ANCHOR: arena_coverage
 /// A leaf: how the arena(s) overlapping one ideal 1 MiB range cover it (`arena_coverage_t`).
 #[repr(C)]
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +74,7 @@ pub struct ArenaCoverage {
     /// An arena that started in the previous range covers this one below `tail_lo`.
     pub tail_lo: i32,
 }
+// ANCHOR_END: arena_coverage
 
 /// Bytes of the root node (static memory in CPython): 2^15 pointers = 262,144.
 pub const ROOT_BYTES: usize = MAP_TOP_LENGTH * size_of::<usize>();
@@ -107,28 +111,34 @@ impl ArenaMap {
     /// -1 (or 0 to unmark). Otherwise set `tail_hi = tail` (or 0) in the leaf of `arena_base`
     /// and `tail_lo = tail` (or 0) in the leaf of `arena_base + ARENA_SIZE`, which may live in
     /// another bottom (or middle) node. Unmarking never creates nodes.
+    // ANCHOR: mark_used
     pub fn mark_used(&mut self, arena_base: usize, is_used: bool) -> bool {
+        // ANCHOR_END: mark_used
         // TODO
         todo!(
             "find (or create) the leaf of arena_base, and of arena_base + ARENA_SIZE when misaligned"
         )
     }
 
+    // ANCHOR: coverage
     /// The leaf for address `p`, or `None` when its middle or bottom node does not exist.
     /// Never allocates.
     #[inline]
     pub fn coverage(&self, p: usize) -> Option<ArenaCoverage> {
+        // ANCHOR_END: coverage
         // TODO
         todo!(
             "follow root -> middle -> bottom without creating anything; a null pointer means None"
         )
     }
 
+    // ANCHOR: is_used
     /// Whether `p` lies inside a marked arena (`arena_map_is_used`): with
     /// `tail = p & ARENA_SIZE_MASK` and the leaf's `hi`/`lo`,
     /// `tail < lo || (tail >= hi && hi != 0)`.
     #[inline]
     pub fn is_used(&self, p: usize) -> bool {
+        // ANCHOR_END: is_used
         // TODO
         todo!(
             "look up the leaf with coverage(); compare p's offset in its 1 MiB range with tail_lo/tail_hi"
@@ -148,11 +158,13 @@ impl ArenaMap {
 // ANCHOR_END: api
 
 impl ArenaMap {
+    // ANCHOR: get
     /// The bottom node for address `p` (`arena_map_get`): with `create`, make missing middle
     /// and bottom nodes (with [`calloc_node`], counting them in `mid_count`/`bot_count`);
     /// `None` if a node is missing and `create` is false, or memory ran out.
     #[allow(dead_code)] // a helper for your `mark_used`
     fn get(&mut self, p: usize, create: bool) -> Option<NonNull<BotNode>> {
+        // ANCHOR_END: get
         // TODO
         todo!("walk root -> middle -> bottom, creating missing nodes when `create` is true")
     }

@@ -24,6 +24,7 @@ use crate::arena::MmapSource;
 use crate::obmalloc::Obmalloc;
 
 // ANCHOR: api
+// ANCHOR: py_malloc
 /// pymalloc behind a lock, created on first use.
 pub struct PyMalloc {
     #[allow(dead_code)] // your `lock` uses it
@@ -54,6 +55,7 @@ impl PyMalloc {
         todo!("lock the mutex (ignore poisoning) and create the Obmalloc if it is still None")
     }
 }
+// ANCHOR_END: py_malloc
 
 impl Default for PyMalloc {
     fn default() -> Self {
@@ -64,6 +66,7 @@ impl Default for PyMalloc {
 // SAFETY: every method hands out blocks that satisfy the layout (16-byte alignment from
 // pymalloc and malloc, posix_memalign beyond), keeps them valid until dealloc, and never
 // unwinds; the allocator state is only touched under the lock.
+// ANCHOR: global_alloc
 unsafe impl GlobalAlloc for PyMalloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // TODO
@@ -85,6 +88,7 @@ unsafe impl GlobalAlloc for PyMalloc {
         todo!("realloc under the lock; for large alignments, allocate, copy, free")
     }
 }
+// ANCHOR_END: global_alloc
 // ANCHOR_END: api
 
 /// `posix_memalign` for a layout whose alignment exceeds 16 bytes; null on failure.

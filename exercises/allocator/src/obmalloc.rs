@@ -51,14 +51,18 @@ impl<S: ArenaSource> Obmalloc<S> {
     /// the arenas, marking any new arena in the map, initialise it and link it at the front
     /// of `usedpools` (`allocate_from_new_pool`). Otherwise, or if that fails, use
     /// `raw_malloc` and count the block in `raw_allocated_blocks`.
+    // ANCHOR: malloc
     pub fn malloc(&mut self, nbytes: usize) -> *mut u8 {
+        // ANCHOR_END: malloc
         // TODO
         todo!("try pymalloc for small sizes; fall back to raw_malloc and count raw blocks")
     }
 
+    // ANCHOR: calloc
     /// `_PyObject_Calloc`: `nelem * elsize` zeroed bytes; null on overflow or out of memory.
     /// A small block is zeroed by hand; otherwise `raw_calloc` is used (and counted).
     pub fn calloc(&mut self, nelem: usize, elsize: usize) -> *mut u8 {
+        // ANCHOR_END: calloc
         // TODO
         todo!("like malloc, but zero a pymalloc block with write_bytes, or use raw_calloc")
     }
@@ -73,7 +77,9 @@ impl<S: ArenaSource> Obmalloc<S> {
     ///
     /// # Safety
     /// `p` is null or a live block from this allocator.
+    // ANCHOR: realloc
     pub unsafe fn realloc(&mut self, p: *mut u8, nbytes: usize) -> *mut u8 {
+        // ANCHOR_END: realloc
         // TODO
         todo!("null -> malloc; raw blocks -> raw_realloc; pymalloc blocks: keep in place or move")
     }
@@ -87,13 +93,16 @@ impl<S: ArenaSource> Obmalloc<S> {
     ///
     /// # Safety
     /// `p` is null or a live block from this allocator.
+    // ANCHOR: free
     pub unsafe fn free(&mut self, p: *mut u8) {
+        // ANCHOR_END: free
         // TODO
         todo!(
             "ignore null; pymalloc blocks go back to their pool (and maybe arena); others to raw_free"
         )
     }
 
+    // ANCHOR: lookups
     /// Whether `p` points into one of our arenas (`address_in_range`, the radix-tree version:
     /// it never reads the memory at `p`).
     pub fn address_in_range(&self, p: *const u8) -> bool {
@@ -106,10 +115,13 @@ impl<S: ArenaSource> Obmalloc<S> {
         // TODO
         todo!("for an address in range, the class size stored in its pool's header")
     }
+    // ANCHOR_END: lookups
 
+    // ANCHOR: allocated_blocks
     /// `_Py_GetAllocatedBlocks` (`sys.getallocatedblocks()`): raw blocks plus the `count` of
     /// every pool carved so far in every attached arena.
     pub fn allocated_blocks(&self) -> isize {
+        // ANCHOR_END: allocated_blocks
         // TODO
         todo!(
             "raw_allocated_blocks + the count of each pool from the first pool boundary up to pool_address"

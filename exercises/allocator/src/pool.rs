@@ -55,22 +55,27 @@ pub struct PoolHeader {
     pub maxnextoffset: u32,
 }
 
+// ANCHOR: pool_addr
 /// The pool a block belongs to: `p` rounded down to a multiple of [`POOL_SIZE`] (`POOL_ADDR`).
 /// Pure address arithmetic; nothing is read.
 #[inline]
 pub fn pool_addr(p: *const u8) -> *mut PoolHeader {
+    // ANCHOR_END: pool_addr
     // TODO
     todo!(
         "step back from p by (p's address & POOL_SIZE_MASK) bytes; keep the provenance (wrapping_sub)"
     )
 }
 
+// ANCHOR: num_blocks
 /// How many blocks of class `szidx` fit in a pool: `(POOL_SIZE - 48) / size` (`NUMBLOCKS`).
 pub fn num_blocks(szidx: usize) -> usize {
+    // ANCHOR_END: num_blocks
     // TODO
     todo!("the room after the header, divided by the block size of the class")
 }
 
+// ANCHOR: pool_results
 /// What [`pool_alloc`] handed out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolAlloc {
@@ -90,6 +95,7 @@ pub enum PoolFree {
     /// The last allocated block came back: the pool goes to its arena (`insert_to_freepool`).
     NowEmpty,
 }
+// ANCHOR_END: pool_results
 
 /// Start using a pool that was just taken from an arena for blocks of class `szidx`, and hand
 /// out its first block (the end of `allocate_from_new_pool`).
@@ -105,7 +111,9 @@ pub enum PoolFree {
 /// `pool` points at a writable, pool-aligned [`POOL_SIZE`]-byte region that no one else
 /// uses, whose `szidx` field is [`DUMMY_SIZE_IDX`] or a class whose blocks are all free.
 #[inline]
+// ANCHOR: init_pool
 pub unsafe fn init_pool(pool: *mut PoolHeader, szidx: usize) -> *mut u8 {
+    // ANCHOR_END: init_pool
     // TODO
     todo!("count = 1; reuse the free list if szidx matches, else set up the header and 2 blocks")
 }
@@ -120,7 +128,9 @@ pub unsafe fn init_pool(pool: *mut PoolHeader, szidx: usize) -> *mut u8 {
 /// # Safety
 /// `pool` is a used pool (initialised by [`init_pool`], not full).
 #[inline]
+// ANCHOR: pool_alloc
 pub unsafe fn pool_alloc(pool: *mut PoolHeader) -> PoolAlloc {
+    // ANCHOR_END: pool_alloc
     // TODO
     todo!("pop freeblock; when the list runs dry, extend it with a virgin block or report full")
 }
@@ -132,7 +142,9 @@ pub unsafe fn pool_alloc(pool: *mut PoolHeader) -> PoolAlloc {
 /// # Safety
 /// `p` is a block of `pool` that is currently allocated.
 #[inline]
+// ANCHOR: pool_free
 pub unsafe fn pool_free(pool: *mut PoolHeader, p: *mut u8) -> PoolFree {
+    // ANCHOR_END: pool_free
     // TODO
     todo!("link p in front of freeblock, count -= 1, then classify (old freeblock null = was full)")
 }
@@ -210,14 +222,17 @@ impl UsedPools {
         self.table.as_ptr().wrapping_add(2 * szidx).cast()
     }
 
+    // ANCHOR: first
     /// The first used pool of class `szidx`, or `None` when the list is empty
     /// (`pool != pool->nextpool` in `pymalloc_alloc`).
     #[inline]
     pub fn first(&self, szidx: usize) -> Option<NonNull<PoolHeader>> {
+        // ANCHOR_END: first
         // TODO
         todo!("read the sentinel's nextpool; the list is empty when it points back at the sentinel")
     }
 
+    // ANCHOR: push_front
     /// Link `pool` at the front of the list of its class (`(*pool).szidx`), as
     /// `allocate_from_new_pool` and `insert_to_usedpool` do.
     ///
@@ -225,16 +240,19 @@ impl UsedPools {
     /// `pool` is an initialised pool that is on no list.
     #[inline]
     pub unsafe fn push_front(&mut self, pool: *mut PoolHeader) {
+        // ANCHOR_END: push_front
         // TODO
         todo!("insert pool between the sentinel and its current nextpool (4 link updates)")
     }
 
+    // ANCHOR: unlink
     /// Unlink `pool` from its list (a pool that became full or empty).
     ///
     /// # Safety
     /// `pool` is on one of this table's lists.
     #[inline]
     pub unsafe fn unlink(&mut self, pool: *mut PoolHeader) {
+        // ANCHOR_END: unlink
         // TODO
         todo!("make pool's neighbours point at each other")
     }

@@ -21,6 +21,7 @@ pub const SMALL_REQUEST_THRESHOLD: usize = 512;
 /// Number of size classes: 512 / 16 = 32 (`NB_SMALL_SIZE_CLASSES`).
 pub const NB_SMALL_SIZE_CLASSES: usize = SMALL_REQUEST_THRESHOLD / ALIGNMENT;
 
+// ANCHOR: size_math
 /// The size class of a request, or `None` when pymalloc does not serve it (0 bytes, or more
 /// than [`SMALL_REQUEST_THRESHOLD`]).
 ///
@@ -46,6 +47,7 @@ pub fn round_up(nbytes: usize) -> usize {
     // TODO
     todo!("round nbytes up to the next multiple of ALIGNMENT (a power of two: use a mask)")
 }
+// ANCHOR_END: size_math
 
 /// The three allocator domains of PEP 445 (`PyMemAllocatorDomain`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -70,6 +72,7 @@ pub enum Layer {
     Raw,
 }
 
+// ANCHOR: route
 /// Where a request of `nbytes` in `domain` goes with the default allocators (`pymalloc`):
 /// the raw domain always uses `malloc`; the other two use pymalloc for small requests and fall
 /// back to the raw layer for 0 bytes and for more than 512 bytes (`_PyObject_Malloc`).
@@ -77,6 +80,7 @@ pub fn route(domain: Domain, nbytes: usize) -> Layer {
     // TODO
     todo!("Raw domain -> Layer::Raw; Mem/Obj -> Pymalloc for a small size class, else Raw")
 }
+// ANCHOR_END: route
 
 /// The allocator set chosen at start-up, as `_testcapi.pymem_getallocatorsname()` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -103,13 +107,16 @@ impl AllocatorName {
     ///
     /// Unset or empty means "not set": `-X dev` then selects the debug hooks. An explicit name,
     /// `default` included, wins over `-X dev`.
+    // ANCHOR: select
     pub fn select(pythonmalloc: Option<&str>, dev_mode: bool) -> Result<Self, UnknownAllocator> {
+        // ANCHOR_END: select
         // TODO
         todo!(
             "map \"\" / None (not set), \"default\", \"debug\", \"pymalloc\", \"pymalloc_debug\", \"malloc\", \"malloc_debug\""
         )
     }
 
+    // ANCHOR: allocator_methods
     /// The name `_testcapi.pymem_getallocatorsname()` reports: `pymalloc`, `pymalloc_debug`,
     /// `malloc` or `malloc_debug`.
     pub fn name(self) -> &'static str {
@@ -128,6 +135,7 @@ impl AllocatorName {
         // TODO
         todo!("true for the two *_debug sets")
     }
+    // ANCHOR_END: allocator_methods
 }
 
 /// What every allocator of this crate offers: the four functions of `PyMemAllocatorEx`.
@@ -157,6 +165,7 @@ pub trait Allocator {
     }
 }
 
+// ANCHOR: raw_functions
 /// `PyMem_RawMalloc`: the C library's `malloc`, except that 0 bytes become 1 byte so that a
 /// successful call never returns NULL (`_PyMem_RawMalloc` in `Objects/obmalloc.c`).
 pub fn raw_malloc(nbytes: usize) -> *mut u8 {
@@ -188,6 +197,7 @@ pub unsafe fn raw_free(p: *mut u8) {
     // TODO
     todo!("call libc::free")
 }
+// ANCHOR_END: raw_functions
 
 /// The raw layer as an [`Allocator`] (layer +1 over the C library).
 #[derive(Debug, Default, Clone, Copy)]

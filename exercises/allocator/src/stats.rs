@@ -16,6 +16,7 @@ use crate::pool::POOL_SIZE;
 use crate::size_class::NB_SMALL_SIZE_CLASSES;
 
 // ANCHOR: api
+// ANCHOR: class_stats
 /// One row of the class table.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct ClassStats {
@@ -26,6 +27,7 @@ pub struct ClassStats {
     /// Free blocks in those pools, carved or not: `pools * NUMBLOCKS - in use`.
     pub avail_blocks: usize,
 }
+// ANCHOR_END: class_stats
 
 /// Everything `_PyObject_DebugMallocStats` prints about pymalloc.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +58,7 @@ pub struct MallocStats {
     pub arena_map_bot_nodes: usize,
 }
 
+// ANCHOR: printone
 /// Write to `out` (CPython writes to a `FILE *`) `msg` padded to column 35, `=`, and `value`
 /// right-aligned in 21 columns with thousands separators, then a newline; return `value`
 /// (CPython's `printone`).
@@ -63,15 +66,18 @@ pub struct MallocStats {
 /// `printone(out, "# arenas allocated total", 4)` writes
 /// `"# arenas allocated total           =                    4\n"`.
 pub fn printone(out: &mut impl std::fmt::Write, msg: &str, value: usize) -> usize {
+    // ANCHOR_END: printone
     // TODO
     todo!("pad msg to 35 columns, then '=', then the value with commas right-aligned in 21")
 }
 
 impl MallocStats {
+    // ANCHOR: collect
     /// Walk every attached arena and every pool carved from it (from the first pool boundary
     /// up to `pool_address`), skipping empty pools (`count == 0`), and fill in the counts;
     /// then derive the byte totals from the class table. Allocates nothing.
     pub fn collect<S: ArenaSource>(a: &Obmalloc<S>) -> MallocStats {
+        // ANCHOR_END: collect
         // TODO
         todo!(
             "count arenas, unused pools and alignment loss; per pool add to its class row; then the byte sums"
@@ -89,7 +95,9 @@ impl MallocStats {
     }
 
     /// The report, in CPython 3.11's exact format (the book's "Debugging memory" chapter shows a full example).
+    // ANCHOR: render
     pub fn render(&self) -> String {
+        // ANCHOR_END: render
         // TODO
         todo!(
             "the threshold line, the class table (%5u %6u %11zu %15zu %13zu), then printone lines"

@@ -157,6 +157,7 @@ impl<A: Allocator> Tracer<A> {
         todo!("empty the table and zero both counters")
     }
 
+    // ANCHOR: traced_alloc
     /// Allocate through the inner allocator and, while tracing, record the block with the
     /// caller's location (`tracemalloc_alloc`, `ADD_TRACE`). The peak follows the traced total.
     #[track_caller]
@@ -171,6 +172,7 @@ impl<A: Allocator> Tracer<A> {
         // TODO
         todo!("inner calloc; trace nelem * elsize bytes")
     }
+    // ANCHOR_END: traced_alloc
 
     /// Resize through the inner allocator (`tracemalloc_realloc`). On success, while tracing:
     /// if the block moved, the old trace goes; the new block is traced with the new size and
@@ -180,7 +182,9 @@ impl<A: Allocator> Tracer<A> {
     /// # Safety
     /// `p` is null or a live block of the inner allocator.
     #[track_caller]
+    // ANCHOR: realloc
     pub unsafe fn realloc(&mut self, p: *mut u8, nbytes: usize) -> *mut u8 {
+        // ANCHOR_END: realloc
         // TODO
         todo!(
             "inner realloc; on success remove the old trace if the block moved, then add the new one"
@@ -192,7 +196,9 @@ impl<A: Allocator> Tracer<A> {
     ///
     /// # Safety
     /// `p` is null or a live block of the inner allocator.
+    // ANCHOR: free
     pub unsafe fn free(&mut self, p: *mut u8) {
+        // ANCHOR_END: free
         // TODO
         todo!("inner free, then remove the trace")
     }
@@ -210,6 +216,7 @@ impl<A: Allocator> Tracer<A> {
         todo!("peak = current (only while tracing)")
     }
 
+    // ANCHOR: lookups
     /// `tracemalloc.get_object_traceback()`: where the block at `p` was allocated, if traced.
     pub fn get_object_traceback(&self, p: *const u8) -> Option<Frame> {
         // TODO
@@ -221,20 +228,25 @@ impl<A: Allocator> Tracer<A> {
         // TODO
         todo!("Err(NotTracing) unless tracing; else collect the traces")
     }
+    // ANCHOR_END: lookups
 }
 
 impl Snapshot {
+    // ANCHOR: statistics
     /// `Snapshot.statistics(key_type)`: one [`Statistic`] per group, biggest first: sorted by
     /// `(size, count, frame)`, descending, as tracemalloc sorts.
     pub fn statistics(&self, key: KeyType) -> Vec<Statistic> {
+        // ANCHOR_END: statistics
         // TODO
         todo!("group traces by key frame summing size and count, then sort descending")
     }
 
+    // ANCHOR: compare_to
     /// `Snapshot.compare_to(old, key_type)`: one [`StatisticDiff`] per group of either
     /// snapshot (a group only in `old` has size and count 0), sorted descending by
     /// `(|size_diff|, size, |count_diff|, count, frame)`.
     pub fn compare_to(&self, old: &Snapshot, key: KeyType) -> Vec<StatisticDiff> {
+        // ANCHOR_END: compare_to
         // TODO
         todo!(
             "group both snapshots; diff the groups of the new one, then add the old-only ones; sort"
@@ -242,10 +254,12 @@ impl Snapshot {
     }
 }
 
+// ANCHOR: format_size
 /// `tracemalloc._format_size(size, sign)`: bytes up to 10 KiB - 1 as `"123 B"`, then the
 /// largest unit that keeps at most 4 digits, with one decimal below 100 (`"10.5 KiB"`,
 /// `"100 KiB"`); `sign` adds `+` to non-negative values.
 pub fn format_size(size: f64, sign: bool) -> String {
+    // ANCHOR_END: format_size
     // TODO
     todo!("walk B, KiB, MiB, GiB, TiB as _format_size does")
 }

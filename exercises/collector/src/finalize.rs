@@ -133,23 +133,29 @@ impl GcHeap {
 
 // ANCHOR: api
 impl GcHeap {
+    // ANCHOR: is_finalized
     /// `gc.is_finalized(op)`: has its finalizer already run (the FINALIZED flag)?
     pub fn is_finalized(&self, op: ObjId) -> bool {
+        // ANCHOR_END: is_finalized
         // TODO: test the GcHead::FINALIZED flag of op
         todo!("is_finalized: gc.is_finalized")
     }
 
+    // ANCHOR: write_unraisable
     /// `PyErr_WriteUnraisable`: hands `args` to the hook set by `set_unraisablehook`, or, with
     /// the default hook, prints CPython's text: `"{err_msg}: {object}"` then `exc`. (CPython
     /// prints the traceback between them; our finalizers have no Python frames.)
     pub fn write_unraisable(&mut self, args: UnraisableHookArgs) {
+        // ANCHOR_END: write_unraisable
         // TODO: call the hook if one is set; otherwise print the two lines of the default hook
         todo!("write_unraisable: PyErr_WriteUnraisable")
     }
 
+    // ANCHOR: call_finalizer
     /// `PyObject_CallFinalizer`: if `op` has a finalizer that has not run yet, run it
     /// (`tp_finalize`), then set FINALIZED. At most once per object, ever.
     pub fn call_finalizer(&mut self, op: ObjId) {
+        // ANCHOR_END: call_finalizer
         // TODO: return if op has no finalizer or is FINALIZED; else self.tp_finalize(op) and set FINALIZED
         todo!("call_finalizer: PyObject_CallFinalizer, at most once")
     }
@@ -159,20 +165,25 @@ impl GcHeap {
     /// finalizer, set it back down by 1 (not with `decref`: that would deallocate again).
     /// Returns `true` if the object was resurrected (its count is still above 0): the
     /// deallocation must stop.
+    // ANCHOR: call_finalizer_from_dealloc
     pub fn call_finalizer_from_dealloc(&mut self, op: ObjId) -> bool {
+        // ANCHOR_END: call_finalizer_from_dealloc
         // TODO: refcnt 0 -> 1, call_finalizer, refcnt -= 1 by hand; resurrected if still above 0
         todo!("call_finalizer_from_dealloc: PyObject_CallFinalizerFromDealloc")
     }
 
+    // ANCHOR: finalize_garbage
     /// `finalize_garbage` (PEP 442), the GC path. Repeatedly move the first object of
     /// `collectable` to `ListId::SEEN` (start it empty); if it has a finalizer and is not
     /// FINALIZED, set FINALIZED **first**, then incref, `tp_finalize`, decref. At the end,
     /// merge `SEEN` back into `collectable`: the order is unchanged.
     pub fn finalize_garbage(&mut self, collectable: ListId) {
+        // ANCHOR_END: finalize_garbage
         // TODO: move each first object to SEEN; if it needs finalizing: set FINALIZED, incref, tp_finalize, decref; merge SEEN back
         todo!("finalize_garbage: PEP 442, FINALIZED before the call")
     }
 
+    // ANCHOR: handle_resurrected_objects
     /// `handle_resurrected_objects` (3.9+): clear COLLECTING on every object of `unreachable`,
     /// run `deduce_unreachable(unreachable, still_unreachable)` again, clear the UNREACHABLE
     /// flags of `still_unreachable` (`clear_unreachable_mask`), and merge what stayed in
@@ -183,36 +194,45 @@ impl GcHeap {
         still_unreachable: ListId,
         old: ListId,
     ) {
+        // ANCHOR_END: handle_resurrected_objects
         // TODO: clear COLLECTING on unreachable, deduce_unreachable again, clear_unreachable_mask, merge the rest into old
         todo!("handle_resurrected_objects: recompute reachability (3.9+)")
     }
 
+    // ANCHOR: move_legacy_finalizers
     /// `move_legacy_finalizers`: move every object of `unreachable` whose type has a legacy
     /// `tp_del` to `finalizers`, clearing its COLLECTING flag (it will not be collected).
     pub fn move_legacy_finalizers(&mut self, unreachable: ListId, finalizers: ListId) {
+        // ANCHOR_END: move_legacy_finalizers
         // TODO: walk unreachable (read next first): legacy_del objects lose COLLECTING and move to finalizers
         todo!("move_legacy_finalizers")
     }
 
+    // ANCHOR: visit_move
     /// `visit_move`: if `op` is still COLLECTING (unreachable), move it to `tolist` and clear
     /// COLLECTING.
     pub fn visit_move(&mut self, op: ObjId, tolist: ListId) {
+        // ANCHOR_END: visit_move
         // TODO: if op is COLLECTING: move it to tolist and clear COLLECTING
         todo!("visit_move")
     }
 
+    // ANCHOR: move_legacy_finalizer_reachable
     /// `move_legacy_finalizer_reachable`: traverse every object on `finalizers` with
     /// `visit_move(_, finalizers)`, including the ones appended while you walk: everything an
     /// uncollectable object reaches is uncollectable too.
     pub fn move_legacy_finalizer_reachable(&mut self, finalizers: ListId) {
+        // ANCHOR_END: move_legacy_finalizer_reachable
         // TODO: walk finalizers (it grows while you walk) and traverse each with visit_move
         todo!("move_legacy_finalizer_reachable")
     }
 
+    // ANCHOR: handle_legacy_finalizers
     /// `handle_legacy_finalizers`: append to `gc.garbage` (with a new reference each) the
     /// objects of `finalizers` that have a legacy `tp_del`, in list order; then merge
     /// `finalizers` into `old`.
     pub fn handle_legacy_finalizers(&mut self, finalizers: ListId, old: ListId) {
+        // ANCHOR_END: handle_legacy_finalizers
         // TODO: incref and push to self.garbage every legacy_del object of finalizers; then merge finalizers into old
         todo!("handle_legacy_finalizers: gc.garbage")
     }

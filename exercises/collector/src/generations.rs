@@ -109,6 +109,7 @@ impl GcHeap {
 
 // ANCHOR: api
 impl GcHeap {
+    // ANCHOR: on_off
     /// `gc.enable()`: turn automatic collection on.
     pub fn enable(&mut self) {
         // TODO: set the enabled flag
@@ -126,7 +127,9 @@ impl GcHeap {
         // TODO: read the enabled flag
         todo!("gc.isenabled()")
     }
+    // ANCHOR_END: on_off
 
+    // ANCHOR: thresholds
     /// `gc.get_threshold()`: the three thresholds.
     pub fn get_threshold(&self) -> (usize, usize, usize) {
         // TODO: the threshold of each of self.generations
@@ -150,7 +153,9 @@ impl GcHeap {
         // TODO: the count of each of self.generations
         todo!("gc.get_count()")
     }
+    // ANCHOR_END: thresholds
 
+    // ANCHOR: stats_debug
     /// `gc.get_stats()`: per-generation statistics since the heap was created.
     pub fn get_stats(&self) -> [GenStats; NUM_GENERATIONS] {
         // TODO: return self.stats
@@ -168,7 +173,9 @@ impl GcHeap {
         // TODO: read self.debug
         todo!("gc.get_debug()")
     }
+    // ANCHOR_END: stats_debug
 
+    // ANCHOR: freeze
     /// `gc.freeze()`: move every object of the three generations into the permanent
     /// generation (in order: generation 0's first) and set the three counts to 0. Frozen
     /// objects are never collected, nor examined.
@@ -188,16 +195,20 @@ impl GcHeap {
         // TODO: the size of ListId::PERMANENT
         todo!("gc.get_freeze_count()")
     }
+    // ANCHOR_END: freeze
 
+    // ANCHOR: collect_generations
     /// `gc_collect_generations`, called by `alloc` when count 0 passes threshold 0: find the
     /// **oldest** generation `i` whose count is above its threshold and collect it with
     /// `collect_with_callback(i)`, returning its result. Skip generation 2 (try the younger
     /// ones) if `long_lived_pending < long_lived_total / 4`. Returns 0 if nothing was due.
     pub fn collect_generations(&mut self) -> usize {
+        // ANCHOR_END: collect_generations
         // TODO: oldest generation first: count > threshold? (generation 2 also needs the 25 % rule) collect it with collect_with_callback
         todo!("collect_generations: gc_collect_generations")
     }
 
+    // ANCHOR: invoke_gc_callback
     /// `invoke_gc_callback`: call every `gc.callbacks` entry, in order, with `phase` and
     /// `GcInfo { generation, collected, uncollectable }`.
     pub fn invoke_gc_callback(
@@ -207,6 +218,7 @@ impl GcHeap {
         collected: usize,
         uncollectable: usize,
     ) {
+        // ANCHOR_END: invoke_gc_callback
         // TODO: build a GcInfo and call every callback in self.callbacks with (phase, &info)
         todo!("invoke_gc_callback")
     }
@@ -220,7 +232,9 @@ impl GcHeap {
     /// ```
     /// (`gc_collect_main` prints the last line itself, at the end of the collection:
     /// `gc: done, 10 unreachable, 0 uncollectable, 0.0010s elapsed`.)
+    // ANCHOR: show_stats
     pub fn show_stats_each_generations(&mut self) {
+        // ANCHOR_END: show_stats
         // TODO: print the two lines: the sizes of the three generation lists, then of ListId::PERMANENT
         todo!("show_stats_each_generations: DEBUG_STATS size lines")
     }

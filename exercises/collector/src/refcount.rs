@@ -46,6 +46,7 @@
 use std::fmt;
 
 // ANCHOR: api
+// ANCHOR: handle_event
 /// An object's identity in a [`Heap`], like its address in CPython. Handles are numbered `#0`,
 /// `#1`, ... in allocation order and are never reused, so a stale handle (one whose object was
 /// deallocated) is always detected. Displays as `#3`.
@@ -61,7 +62,9 @@ pub enum Event {
     /// starts, just before it drops the references it held. Displays as `dealloc #0 'a'`.
     Dealloc { obj: Handle, name: String },
 }
+// ANCHOR_END: handle_event
 
+// ANCHOR: ref_error
 /// Why a heap operation failed. `op` is the operation's name (`"incref"`, `"decref"`, `"link"`,
 /// `"unlink"`, `"refcount"`, `"references"`). The messages (see `Display`) say what happened
 /// and the likely cause.
@@ -82,6 +85,7 @@ pub enum RefError {
     /// `unlink(from, to)`, but `from` holds no reference to `to`.
     NotReferenced { from: Handle, to: Handle },
 }
+// ANCHOR_END: ref_error
 
 /// A heap of reference-counted objects.
 #[derive(Debug, Default)]
@@ -115,7 +119,9 @@ impl Heap {
     /// Allocates a new object called `name` and returns its handle, the next unused id. The
     /// count starts at 1: the caller owns the new reference, like the result of any CPython
     /// constructor (`PyList_New`, `PyLong_FromLong`...). Logs `Event::Alloc`.
+    // ANCHOR: alloc
     pub fn alloc(&mut self, name: &str) -> Handle {
+        // ANCHOR_END: alloc
         // TODO: push a new object with count 1 and no references, remember its name, log
         // `Event::Alloc`, and return its handle (its index in `objects`).
         todo!("alloc: push a new object with count 1, log Event::Alloc, return its handle")
@@ -123,14 +129,18 @@ impl Heap {
 
     /// The reference count of `obj` (what `sys.getrefcount` reads, without its +1 for the
     /// argument). Errors: `Unknown`, or `Dead` with op `"refcount"`.
+    // ANCHOR: refcount
     pub fn refcount(&self, obj: Handle) -> Result<usize, RefError> {
+        // ANCHOR_END: refcount
         // TODO: look the object up (see `object`) and return its count.
         todo!("refcount: look the object up with `self.object` and return its count")
     }
 
     /// The references `obj` holds, in the order they were added (duplicates included).
     /// Errors: `Unknown`, or `Dead` with op `"references"`.
+    // ANCHOR: references
     pub fn references(&self, obj: Handle) -> Result<&[Handle], RefError> {
+        // ANCHOR_END: references
         // TODO: look the object up and return its references as a slice.
         todo!("references: look the object up with `self.object` and return its references")
     }
@@ -148,7 +158,9 @@ impl Heap {
     /// Adds one to the count of `obj` (`Py_INCREF`): someone stored a new reference to it.
     /// Errors: `Unknown`, or `Dead` with op `"incref"` (CPython cannot even detect this: the
     /// memory may already hold another object).
+    // ANCHOR: incref
     pub fn incref(&mut self, obj: Handle) -> Result<(), RefError> {
+        // ANCHOR_END: incref
         // TODO: look the object up mutably (see `object_mut`) and add one to its count.
         todo!("incref: add one to the count (`self.object_mut` finds the object)")
     }
@@ -173,7 +185,9 @@ impl Heap {
     /// negative), finish the cascade anyway so that the heap stays consistent, and then return
     /// the first such `NegativeRefcount`. In CPython, a debug build aborts there; a release build
     /// corrupts memory, often far from the bug.
+    // ANCHOR: decref
     pub fn decref(&mut self, obj: Handle) -> Result<(), RefError> {
+        // ANCHOR_END: decref
         // TODO: check the handle, decrement, and if the count reached zero run the cascade
         // with a worklist (no recursion!), as the doc comment above describes.
         todo!("decref: decrement; at zero, deallocate with a worklist (no recursion)")
@@ -185,7 +199,9 @@ impl Heap {
     ///
     /// Errors (checked in this order, heap unchanged): `from`, then `to`, is `Unknown` or
     /// `Dead` (op `"link"`).
+    // ANCHOR: link
     pub fn link(&mut self, from: Handle, to: Handle) -> Result<(), RefError> {
+        // ANCHOR_END: link
         // TODO: check both handles before changing anything, then push and incref.
         todo!("link: check both handles, then append `to` to `from` and incref `to`")
     }
@@ -198,7 +214,9 @@ impl Heap {
     /// `"unlink"`); `to` is `Unknown` (op `"unlink"`); `from` holds no reference to `to`:
     /// `NotReferenced`; `to` is already deallocated (after an over-decref): `NegativeRefcount`.
     /// The cascade itself may report a `NegativeRefcount` as [`Heap::decref`] does.
+    // ANCHOR: unlink
     pub fn unlink(&mut self, from: Handle, to: Handle) -> Result<(), RefError> {
+        // ANCHOR_END: unlink
         // TODO: do every check first, then remove the first occurrence of `to` and decref it.
         todo!("unlink: check, remove the first reference to `to` from `from`, decref `to`")
     }

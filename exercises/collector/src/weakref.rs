@@ -153,11 +153,14 @@ impl GcHeap {
     /// (chapter 13), which can clear and free the basic weak reference you looked up before it.
     /// So look up the basic weak reference once to decide whether to share it, and **again
     /// after** `alloc` to decide where the new one goes (`get_basic_refs` after `tp_alloc`).
+    // ANCHOR: new_weakref
     pub fn new_weakref(&mut self, referent: ObjId, callback: Option<Callback>) -> ObjId {
+        // ANCHOR_END: new_weakref
         // TODO: share the basic weakref when there is no callback; else alloc one, fill its WeakRefData, look the basic weakref up again (alloc may have collected it) and insert the new one at CPython's position
         todo!("new_weakref: weakref___new__ (basic ref first, callback refs newest first)")
     }
 
+    // ANCHOR: accessors
     /// `wr()`: the referent, or `None` once the weak reference was cleared.
     pub fn weakref_get(&self, wr: ObjId) -> Option<ObjId> {
         // TODO: the referent stored in the object's WeakRefData
@@ -169,11 +172,14 @@ impl GcHeap {
         // TODO: the length of op's weaklist
         todo!("getweakrefcount: len(tp_weaklist)")
     }
+    // ANCHOR_END: accessors
 
+    // ANCHOR: clear_weakref
     /// `_PyWeakref_ClearRef`: detaches the weak reference `wr` from its referent (take it off the
     /// referent's `weaklist`, set `referent` to `None`). The callback stays. Does nothing if `wr`
     /// is already cleared.
     pub fn clear_weakref(&mut self, wr: ObjId) {
+        // ANCHOR_END: clear_weakref
         // TODO: take the referent out of wr's WeakRefData and remove wr from that referent's weaklist
         todo!("clear_weakref: _PyWeakref_ClearRef (the callback stays)")
     }
@@ -183,11 +189,14 @@ impl GcHeap {
     /// callback away, and only then call the callbacks, in `weaklist` order. Hold a reference
     /// to each weak reference from before its callback runs until all callbacks ran (CPython
     /// keeps them in a tuple), so a callback that drops one does not free it under our feet.
+    // ANCHOR: clear_weakrefs
     pub fn clear_weakrefs(&mut self, op: ObjId) {
+        // ANCHOR_END: clear_weakrefs
         // TODO: take op's whole weaklist; clear each weakref and take its callback (incref the weakref); then call them all (self.handle_callback); then decref
         todo!("clear_weakrefs: PyObject_ClearWeakRefs, clear all first, then call back")
     }
 
+    // ANCHOR: handle_weakrefs
     /// `handle_weakrefs`, the GC path. Returns how many weak references the callbacks freed.
     ///
     /// 1. Walk `unreachable` (read each `next` first). A trash object that is itself a weak
@@ -198,6 +207,7 @@ impl GcHeap {
     ///    reference, call its callback (`handle_callback`; the callback stays on the weak
     ///    reference), decref it; if it is still first, move it to `old`, else count it freed.
     pub fn handle_weakrefs(&mut self, unreachable: ListId, old: ListId) -> usize {
+        // ANCHOR_END: handle_weakrefs
         // TODO: pass 1 over unreachable: clear, and queue non-trash weakrefs with callbacks on WRCB_TO_CALL; pass 2: call, decref, move survivors to old
         todo!(
             "handle_weakrefs: clear everything first, call back only for weakrefs that are not trash"

@@ -43,6 +43,7 @@ pub const GC_HEAD: usize = 16;
 /// in front of the GC head.
 pub const MANAGED_DICT_HEAD: usize = 16;
 
+// ANCHOR: type_info
 /// What a type object says about the memory of its instances (a subset of `PyTypeObject`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TypeInfo {
@@ -57,10 +58,13 @@ pub struct TypeInfo {
     /// `Py_TPFLAGS_MANAGED_DICT` (3.11): instances carry the managed-dict pre-header.
     pub managed_dict: bool,
 }
+// ANCHOR_END: type_info
 
 impl TypeInfo {
+    // ANCHOR: pre_header_size
     /// Bytes in front of the object: `_PyType_PreHeaderSize` (Include/internal/pycore_object.h).
     pub fn pre_header_size(&self) -> usize {
+        // ANCHOR_END: pre_header_size
         // TODO
         todo!("add GC_HEAD if the type is GC and MANAGED_DICT_HEAD if it has a managed dict")
     }
@@ -131,17 +135,21 @@ impl PyValue {
         }
     }
 
+    // ANCHOR: sizeof
     /// `o.__sizeof__()`: each type's own rule (`int___sizeof__`, `unicode__sizeof__`,
     /// `list___sizeof__`, `_PyDict_SizeOf`, `set_sizeof`, `object___sizeof__`, …).
     pub fn sizeof(&self) -> usize {
+        // ANCHOR_END: sizeof
         // TODO
         todo!(
             "one rule per type: ints and strs by their data, tuples/lists/dicts/sets by their items or tables, others by basicsize"
         )
     }
 
+    // ANCHOR: getsizeof
     /// `sys.getsizeof(o)`: `__sizeof__` plus the pre-headers (`_PySys_GetSizeOf`).
     pub fn getsizeof(&self) -> usize {
+        // ANCHOR_END: getsizeof
         // TODO
         todo!("sizeof() plus the type's pre-header")
     }

@@ -41,6 +41,7 @@ pub struct Member {
     pub offset: usize,
 }
 
+// ANCHOR: py_type
 /// The layout facts of a type object (a subset of `PyTypeObject`).
 #[derive(Debug)]
 pub struct PyType {
@@ -74,6 +75,7 @@ pub struct PyType {
     /// made with no arguments, ignoring `tp_basicsize`. `None`: `tp_basicsize` is the answer.
     pub builtin_sizeof: Option<usize>,
 }
+// ANCHOR_END: py_type
 
 impl PyType {
     /// `PyType_IsSubtype(self, other)`: `other` is `self` or one of its ancestors.
@@ -96,10 +98,12 @@ impl PyType {
         self.members.iter().find(|m| m.name == name)
     }
 
+    // ANCHOR: instance_getsizeof
     /// `sys.getsizeof(C())` for a class made by [`ClassBuilder`] (`None` for builtin types):
     /// `__sizeof__` (the builtin rule if any, else `tp_basicsize`) plus the GC head, plus the
     /// managed-dict pre-header if the class has one.
     pub fn instance_getsizeof(&self) -> Option<usize> {
+        // ANCHOR_END: instance_getsizeof
         // TODO
         todo!(
             "None for builtins; else builtin_sizeof or basicsize, + 16 GC head, + 16 if managed_dict"

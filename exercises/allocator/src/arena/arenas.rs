@@ -53,7 +53,9 @@ impl<S: ArenaSource> Arenas<S> {
     ///    object back and return `None`.
     /// 3. Update the three counters; `pool_address` is the first pool-aligned address in the
     ///    arena; `nfreepools = ntotalpools = 64`, or 63 when the base is not pool-aligned.
+    // ANCHOR: new_arena
     pub fn new_arena(&mut self, mark_used: impl FnOnce(usize) -> bool) -> Option<usize> {
+        // ANCHOR_END: new_arena
         // TODO
         todo!("grow the vector if needed, pop an arena object, get memory, mark it, set it up")
     }

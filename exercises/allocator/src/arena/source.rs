@@ -20,15 +20,19 @@ pub trait ArenaSource {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct MmapSource;
 
+// ANCHOR: mmap_alloc
 impl ArenaSource for MmapSource {
     fn alloc(&mut self, size: usize) -> *mut u8 {
+        // ANCHOR_END: mmap_alloc
         // TODO
         todo!(
             "mmap(NULL, size, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0); MAP_FAILED means null"
         )
     }
 
+    // ANCHOR: mmap_free
     unsafe fn free(&mut self, ptr: *mut u8, size: usize) {
+        // ANCHOR_END: mmap_free
         // TODO
         todo!("munmap the region")
     }

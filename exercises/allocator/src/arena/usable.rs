@@ -13,6 +13,7 @@ use super::{ArenaSource, Arenas};
 use crate::pool::PoolHeader;
 
 // ANCHOR: api
+// ANCHOR: arena_change
 /// What [`Arenas::return_pool`] did to the pool's arena: the four cases of
 /// `insert_to_freepool`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +29,7 @@ pub enum ArenaChange {
     /// Case 4: already in a sorted place.
     Unchanged,
 }
+// ANCHOR_END: arena_change
 
 impl<S: ArenaSource> Arenas<S> {
     /// Take an empty pool from the head of `usable_arenas` (the first half of
@@ -38,10 +40,12 @@ impl<S: ArenaSource> Arenas<S> {
     /// `nfp2lasta` changes, and the arena leaves the list when its count reaches 0. Prefer a
     /// pool from the arena's `freepools` list (it keeps its old `szidx`); otherwise carve one
     /// at `pool_address`, setting its `arenaindex` and `szidx = DUMMY_SIZE_IDX`.
+    // ANCHOR: take_pool
     pub fn take_pool(
         &mut self,
         mark_used: impl FnOnce(usize) -> bool,
     ) -> Option<NonNull<PoolHeader>> {
+        // ANCHOR_END: take_pool
         // TODO
         todo!(
             "make sure usable_arenas has a head, fix nfp2lasta, take or carve a pool, unlink a full arena"
@@ -57,11 +61,13 @@ impl<S: ArenaSource> Arenas<S> {
     ///
     /// # Safety
     /// `pool` is an empty pool of one of these arenas, on no list.
+    // ANCHOR: return_pool
     pub unsafe fn return_pool(
         &mut self,
         pool: NonNull<PoolHeader>,
         unmark: impl FnOnce(usize),
     ) -> ArenaChange {
+        // ANCHOR_END: return_pool
         // TODO
         todo!(
             "push on freepools, update nfp2lasta and nfreepools, then release, relink or slide the arena"

@@ -10,6 +10,7 @@ use super::{Api, DebugAllocator, SST};
 use crate::size_class::Allocator;
 
 // ANCHOR: api
+// ANCHOR: error_kind
 /// Which check failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DebugErrorKind {
@@ -25,6 +26,7 @@ pub enum DebugErrorKind {
     /// A byte of the 8-byte trailing pad was overwritten (an overflow).
     BadTrailingPad,
 }
+// ANCHOR_END: error_kind
 
 /// What `_PyObject_DebugDumpAddress` reads from a block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,12 +66,14 @@ impl<A: Allocator> DebugAllocator<A> {
     ///
     /// # Safety
     /// `p` is a block from this allocator whose memory is still mapped.
+    // ANCHOR: check_address
     pub unsafe fn check_address(
         &self,
         func: &'static str,
         api: Api,
         p: *const u8,
     ) -> Result<(), DebugError> {
+        // ANCHOR_END: check_address
         // TODO
         todo!("compare the id byte, then the leading pad, then (if readable) the trailing pad")
     }
@@ -79,7 +83,9 @@ impl<A: Allocator> DebugAllocator<A> {
     ///
     /// # Safety
     /// As for [`DebugAllocator::check_address`].
+    // ANCHOR: dump_address
     pub unsafe fn dump_address(&self, p: *const u8) -> BlockDump {
+        // ANCHOR_END: dump_address
         // TODO
         todo!("collect what the report prints; never read beyond the block")
     }

@@ -27,6 +27,7 @@ impl<A: Allocator> DebugAllocator<A> {
         &mut self.inner
     }
 
+    // ANCHOR: malloc_calloc
     /// `_PyMem_DebugRawAlloc(0, …)`: ask the inner allocator for `nbytes + 24` bytes, write the
     /// size, the id, 7 pad bytes, 0xCD over the data and 8 pad bytes; return `head + 16`.
     pub fn malloc(&mut self, api: Api, nbytes: usize) -> *mut u8 {
@@ -40,6 +41,7 @@ impl<A: Allocator> DebugAllocator<A> {
         // TODO
         todo!("check the multiplication, then decorate a calloc'd block without the 0xCD fill")
     }
+    // ANCHOR_END: malloc_calloc
 
     /// `_PyMem_DebugRawFree`: null is ignored. Check the block (as `"_PyMem_DebugRawFree"`);
     /// then fill all `nbytes + 24` bytes with 0xDD and free `p - 16` in the inner allocator.
@@ -48,7 +50,9 @@ impl<A: Allocator> DebugAllocator<A> {
     /// # Safety
     /// `p` is null or a block from this allocator (a corrupted or freed one is reported, as
     /// long as its memory is still mapped).
+    // ANCHOR: free
     pub unsafe fn free(&mut self, api: Api, p: *mut u8) -> Result<(), DebugError> {
+        // ANCHOR_END: free
         // TODO
         todo!("check_address, then DEADBYTE over the whole padded block, then the inner free")
     }
@@ -62,12 +66,14 @@ impl<A: Allocator> DebugAllocator<A> {
     ///
     /// # Safety
     /// As for [`DebugAllocator::free`].
+    // ANCHOR: realloc
     pub unsafe fn realloc(
         &mut self,
         api: Api,
         p: *mut u8,
         nbytes: usize,
     ) -> Result<*mut u8, DebugError> {
+        // ANCHOR_END: realloc
         // TODO
         todo!(
             "check, save and erase, inner realloc, redecorate, restore, fill growth with CLEANBYTE"

@@ -29,6 +29,7 @@ pub enum Api {
     Obj,
 }
 
+// ANCHOR: layout_fns
 impl Api {
     /// The id byte stored before the data: `b'r'`, `b'm'` or `b'o'`.
     pub fn id(self) -> u8 {
@@ -54,4 +55,5 @@ pub unsafe fn read_size_t(p: *const u8) -> usize {
     // TODO
     todo!("the inverse of write_size_t")
 }
+// ANCHOR_END: layout_fns
 // ANCHOR_END: api

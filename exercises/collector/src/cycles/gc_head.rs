@@ -30,9 +30,9 @@ pub struct Node(pub(crate) u32);
 /// `PyGC_Head`, plus the bits CPython hides in its low pointer bits.
 ///
 /// CPython packs the gc_refs count and the FINALIZED/COLLECTING flags into `_gc_prev`, and the
-/// UNREACHABLE flag into `_gc_next` (`Include/internal/pycore_gc.h`), so that during a collection `_gc_prev` is
-/// not a pointer and the lists are singly linked. We spend a few more bytes and keep separate
-/// fields: `prev` stays valid all the time.
+/// UNREACHABLE flag into `_gc_next` (`Include/internal/pycore_gc.h`), so that during a
+/// collection `_gc_prev` is not a pointer and the lists are singly linked. We spend a few more
+/// bytes and keep separate fields: `prev` stays valid all the time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GcHead {
     /// The next node in the list; [`Node::NONE`] when the object is untracked (CPython: 0).

@@ -8,6 +8,7 @@ use super::*;
 
 // ANCHOR: free_lists
 impl Runtime {
+    // ANCHOR: float_tuple
     /// `PyFloat_FromDouble`: pop the free list (the last float freed), else malloc. Floats are
     /// not GC objects. (CPython links the list through `ob_type`; a stack does the same job.)
     pub fn float_new(&mut self) -> ObjId {
@@ -42,7 +43,9 @@ impl Runtime {
             "() is never freed; push exact lengths 1..=20 while fewer than 2000 wait, else gc_del"
         )
     }
+    // ANCHOR_END: float_tuple
 
+    // ANCHOR: list_free_list
     /// `PyList_New`: reuse the last freed list header, else a GC allocation.
     pub fn list_new(&mut self) -> ObjId {
         // TODO
@@ -55,12 +58,15 @@ impl Runtime {
         // TODO
         todo!("park an exact list's header if fewer than 80 wait, else gc_del")
     }
+    // ANCHOR_END: list_free_list
 
+    // ANCHOR: dict_new
     /// A new dict (`new_keys_object` then `new_dict`). With `keys: Some(spec)` it first gets its
     /// own keys object: a recycled one if `spec` is 8 slots and unicode and one waits, else a
     /// malloc'd one. Then the dict object: a recycled one, else a GC allocation. `None` makes an
     /// empty `{}` sharing `Py_EMPTY_KEYS`.
     pub fn dict_new(&mut self, keys: Option<KeysSpec>) -> ObjId {
+        // ANCHOR_END: dict_new
         // TODO
         todo!(
             "get the keys object (recycled only for 8-slot unicode keys), then the dict (recycled or gc_alloc)"
@@ -75,31 +81,37 @@ impl Runtime {
         }
     }
 
+    // ANCHOR: dict_dealloc
     /// `dict_dealloc`: first its keys object (`free_keys_object`: kept if 8 slots, unicode and
     /// fewer than 80 wait; else freed), then the dict itself (kept if it is an exact dict and
     /// fewer than 80 wait; else `PyObject_GC_Del`).
     pub fn dict_dealloc(&mut self, id: ObjId) {
+        // ANCHOR_END: dict_dealloc
         // TODO
         todo!(
             "release the keys object (keep it if 8-slot unicode and < 80 wait), then the dict (keep it if exact and < 80 wait)"
         )
     }
 
+    // ANCHOR: clear_freelists
     /// `clear_freelists` (Modules/gcmodule.c): empty every free list, really freeing what waited
     /// there (floats and keys with `PyObject_Free`, tuples, lists and dicts with
     /// `PyObject_GC_Del`).
     pub fn clear_freelists(&mut self) {
+        // ANCHOR_END: clear_freelists
         // TODO
         todo!(
             "free every parked object: floats and keys with free, tuples, lists and dicts with gc_del"
         )
     }
 
+    // ANCHOR: collect
     /// `gc.collect(generation)`, as far as this runtime goes: the young generation's count
     /// restarts at 0, and a generation-2 collection ends with [`Runtime::clear_freelists`].
     pub fn collect(&mut self, generation: usize) {
         // TODO
         todo!("zero the gen-0 count; a generation-2 collection also clears the free lists")
     }
+    // ANCHOR_END: collect
 }
 // ANCHOR_END: free_lists

@@ -48,10 +48,12 @@ impl KeysTable {
         }
     }
 
+    // ANCHOR: size_in_bytes
     /// `_PyDict_KeysSize`: the 32-byte header, the index array (1, 2, 4 or 8 bytes per slot for
     /// `log2_size` ≤ 7, ≤ 15, ≤ 31, above), and `USABLE_FRACTION(size)` entries of 16 bytes
     /// (`PyDictUnicodeEntry`: key, value) or 24 bytes (`PyDictKeyEntry`: hash, key, value).
     pub fn size_in_bytes(&self) -> usize {
+        // ANCHOR_END: size_in_bytes
         // TODO
         todo!(
             "32-byte header + index bytes (1/2/4/8 per slot) + usable_fraction(size) entries of 16 or 24 bytes"
@@ -74,20 +76,25 @@ impl PyDict {
         PyDict::default()
     }
 
+    // ANCHOR: presized
     /// `dict_new_presized(minused, unicode)`: up to 5 expected keys give a plain `{}`; more give
     /// a table of `estimate_log2_keysize(minused)`.
     pub fn presized(minused: usize, unicode: bool) -> PyDict {
+        // ANCHOR_END: presized
         // TODO
         todo!("up to 5 keys: PyDict::new(); otherwise a table of estimate_log2_keysize(minused)")
     }
 
+    // ANCHOR: from_literal
     /// A display such as `{'a': 1, 'b': 2}` (`_PyDict_FromItems`): presized for all the keys,
     /// unicode if every key is a str, then each key inserted in order.
     pub fn from_literal(keys: Vec<PyValue>) -> PyDict {
+        // ANCHOR_END: from_literal
         // TODO
         todo!("presize for every key (unicode if all are str), then insert them in order")
     }
 
+    // ANCHOR: insert
     /// `d[key] = value` (`insertdict`, `insert_to_emptydict`, `insertion_resize`):
     /// - an existing key changes nothing;
     /// - the first key makes a table of 8 slots, unicode if the key is a str;
@@ -96,21 +103,26 @@ impl PyDict {
     ///
     /// A resize drops the dummies: the new table has `used` entries.
     pub fn insert(&mut self, key: PyValue) {
+        // ANCHOR_END: insert
         // TODO
         todo!(
             "first key: an 8-slot table; non-str into unicode: resize to general; no usable entry: resize to calculate_log2_keysize(3 * used)"
         )
     }
 
+    // ANCHOR: remove
     /// `del d[key]`: the entry becomes a dummy, so `usable` does not come back. Returns false if
     /// the key was absent (Python raises `KeyError`).
     pub fn remove(&mut self, key: &PyValue) -> bool {
+        // ANCHOR_END: remove
         // TODO
         todo!("remove the key but leave usable and nentries alone (the entry becomes a dummy)")
     }
 
+    // ANCHOR: clear
     /// `d.clear()` (`PyDict_Clear`): back to the shared empty keys.
     pub fn clear(&mut self) {
+        // ANCHOR_END: clear
         // TODO
         todo!("drop the item array: back to the state of PyDict::new()")
     }

@@ -21,8 +21,10 @@ pub enum StrKind {
 }
 
 impl StrKind {
+    // ANCHOR: str_kind_of
     /// The kind CPython picks for `s` (`PyUnicode_New` takes the maximum code point).
     pub fn of(s: &str) -> StrKind {
+        // ANCHOR_END: str_kind_of
         // TODO
         todo!(
             "find the largest code point of s: < 0x80 Ascii, < 0x100 Latin1, < 0x10000 Ucs2, else Ucs4"
@@ -39,8 +41,10 @@ impl StrKind {
     }
 }
 
+// ANCHOR: int_digits
 /// How many 30-bit digits CPython stores for `v` (`|ob_size|`; 0 for zero).
 pub fn int_digits(v: i128) -> usize {
+    // ANCHOR_END: int_digits
     // TODO
     todo!("count how many 30-bit digits |v| needs (0 needs none)")
 }

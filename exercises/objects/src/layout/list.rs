@@ -15,20 +15,24 @@ pub enum Growth {
     Py39,
 }
 
+// ANCHOR: list_resize
 /// The capacity (`allocated`) a list has after `list_resize(self, newsize)` when it had
 /// `allocated` slots holding `oldsize` items (Objects/listobject.c).
 ///
 /// No reallocation when `allocated >= newsize >= allocated / 2`; `newsize == 0` gives 0.
 pub fn list_resize(growth: Growth, allocated: usize, oldsize: usize, newsize: usize) -> usize {
+    // ANCHOR_END: list_resize
     // TODO
     todo!(
         "keep `allocated` if newsize fits between allocated/2 and allocated; else apply the 3.8 or 3.9+ formula"
     )
 }
 
+// ANCHOR: append_capacities
 /// The distinct capacities an empty list goes through while `appends` items are appended one by
 /// one, starting with 0 (3.11: 0, 4, 8, 16, 24, …).
 pub fn append_capacities(growth: Growth, appends: usize) -> Vec<usize> {
+    // ANCHOR_END: append_capacities
     // TODO
     todo!(
         "start from allocated = 0 and call list_resize once per append, recording each new capacity"
@@ -52,8 +56,10 @@ impl PyList {
         PyList::default()
     }
 
+    // ANCHOR: with_len
     /// `PyList_New(n)`: exactly `n` slots, as for `[None] * n` or a display like `[a, b]`.
     pub fn with_len(n: usize) -> PyList {
+        // ANCHOR_END: with_len
         // TODO
         todo!("PyList_New(n): exactly n slots")
     }
@@ -73,30 +79,38 @@ impl PyList {
         self.allocated
     }
 
+    // ANCHOR: append
     /// `list.append(x)`: `list_resize(self, len + 1)` with the 3.9+ rule.
     pub fn append(&mut self) {
+        // ANCHOR_END: append
         // TODO
         todo!("grow by one with self.resize (the given helper)")
     }
 
+    // ANCHOR: extend
     /// `list.extend(seq)` with a list or tuple of `n` items (`list_extend`). A list without an
     /// item array is first given exactly `n` slots rounded up to even (`list_preallocate_exact`);
     /// otherwise it grows with `list_resize(self, len + n)`. `list(range(n))` and the display
     /// `[1, 2, 3]` (three or more constants) both take the first path.
     pub fn extend(&mut self, n: usize) {
+        // ANCHOR_END: extend
         // TODO
         todo!("no item array yet: preallocate n rounded up to even; otherwise self.resize(len + n)")
     }
 
+    // ANCHOR: pop
     /// `list.pop()` (the last item): `list_resize(self, len - 1)`, which may shrink the array.
     /// Returns false, changing nothing, on an empty list (Python raises `IndexError`).
     pub fn pop(&mut self) -> bool {
+        // ANCHOR_END: pop
         // TODO
         todo!("shrink by one with self.resize; false on an empty list")
     }
 
+    // ANCHOR: clear
     /// `list.clear()` (`_list_clear`): frees the item array, back to the state of `[]`.
     pub fn clear(&mut self) {
+        // ANCHOR_END: clear
         // TODO
         todo!("drop the item array: back to the state of PyList::new()")
     }

@@ -33,25 +33,31 @@ impl PySet {
         }
     }
 
+    // ANCHOR: add
     /// `s.add(item)` (`set_add_entry`): a new item bumps `fill`; then, unless
     /// `fill * 5 < mask * 3`, `set_table_resize(used > 50000 ? used * 2 : used * 4)`, whose new
     /// size is the smallest power of two (≥ 8) *greater than* its argument.
     pub fn add(&mut self, item: PyValue) {
+        // ANCHOR_END: add
         // TODO
         todo!("push a new item, bump fill, and resize unless fill * 5 < mask * 3")
     }
 
+    // ANCHOR: discard
     /// `s.discard(item)`: the slot becomes a dummy (`fill` stays). Returns false if absent.
     pub fn discard(&mut self, item: &PyValue) -> bool {
+        // ANCHOR_END: discard
         // TODO
         todo!("remove the item; fill keeps counting its dummy")
     }
 
+    // ANCHOR: merge
     /// `s.update(other)` with another set (`set_merge`), also behind `set(other)` and a display of
     /// three or more constants (`{1, 2, 3}` updates from a constant frozenset): first, if
     /// `(fill + other.used) * 5 >= mask * 3`, one `set_table_resize((used + other.used) * 2)`;
     /// then the items go in, without further resizes if this set was empty, with `add` otherwise.
     pub fn merge(&mut self, other: &PySet) {
+        // ANCHOR_END: merge
         // TODO
         todo!(
             "one table_resize if (fill + other.used) * 5 >= mask * 3, then copy (empty set) or add each item"

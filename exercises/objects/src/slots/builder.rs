@@ -8,10 +8,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::*;
 
 // ANCHOR: builder
+// ANCHOR: mangle
 /// `_Py_Mangle(class_name, name)`: a name starting with `__` and not ending with `__` becomes
 /// `_` + the class name without its leading underscores + the name (`__x` in `_Cls` →
 /// `_Cls__x`). Names with a dot, and classes named only with underscores, are left alone.
 pub fn mangle(class_name: &str, name: &str) -> String {
+    // ANCHOR_END: mangle
     // TODO
     todo!(
         "__name (not __name__, no dot) in class C becomes _C__name; strip the class's leading underscores"
@@ -25,6 +27,7 @@ pub fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
+// ANCHOR: slots_plan_struct
 /// What `type_new_slots` decided for a new class.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SlotsPlan {
@@ -35,6 +38,7 @@ pub struct SlotsPlan {
     /// The member names, mangled and sorted (`__dict__` / `__weakref__` taken out).
     pub names: Vec<String>,
 }
+// ANCHOR_END: slots_plan_struct
 
 /// What a class statement hands to `type()`: a name, bases, maybe `__slots__`, class variables.
 #[derive(Clone, Debug)]
@@ -75,6 +79,7 @@ impl ClassBuilder {
         self
     }
 
+    // ANCHOR: slots_plan
     /// `type_new_slots` for a class whose best base is `base`:
     /// - may it add a dict (`base.dictoffset == 0`)? a weakref slot (`base.weaklistoffset == 0`
     ///   and `base.itemsize == 0`)? Without `__slots__`, it adds whatever it may.
@@ -89,6 +94,7 @@ impl ClassBuilder {
         bases: &[Rc<PyType>],
         base: &Rc<PyType>,
     ) -> Result<SlotsPlan, TypeNewError> {
+        // ANCHOR_END: slots_plan
         // TODO
         todo!(
             "work out add_dict / add_weak and the sorted, mangled member names, raising CPython's errors in its order"
@@ -102,7 +108,9 @@ impl ClassBuilder {
     /// else a managed dict), then what `PyType_Ready` inherits from the base (dict and weakref
     /// offsets, the managed-dict flag, the builtin `__sizeof__`). The new type's `id` comes
     /// from the given `fresh_type_id()`.
+    // ANCHOR: build
     pub fn build(self) -> Result<Rc<PyType>, TypeNewError> {
+        // ANCHOR_END: build
         // TODO
         todo!(
             "best_base, slots_plan, then lay out members, dict and weakref like type_new_descriptors, and inherit the rest"

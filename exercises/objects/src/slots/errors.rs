@@ -4,6 +4,7 @@
 use std::fmt;
 
 // ANCHOR: errors
+// ANCHOR: type_new_error
 /// Why `type()` refused a class, with CPython 3.11's exact words (see `Display`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TypeNewError {
@@ -22,6 +23,7 @@ pub enum TypeNewError {
     /// A slot's (mangled) name is also a class attribute.
     ConflictsWithClassVariable(String),
 }
+// ANCHOR_END: type_new_error
 
 impl TypeNewError {
     /// The Python exception type raised.

@@ -1,11 +1,14 @@
-//! The solution allocator against glibc malloc and mimalloc, in one run:
-//! `cargo bench -p allocator-solution` (about a minute).
+//! The solution allocator against glibc malloc, mimalloc and CPython's own pymalloc, in one run:
+//! `cargo bench -p allocator-solution --bench throughput` (a few minutes; the first run also
+//! records the CPython program's trace).
 //!
 //! Workloads: two synthetic Python-like small-object traces (sizes 16-512 bytes, mostly
-//! short-lived, some long-lived) and the trace files of `exercises/allocator/tests/chapters/traces`.
+//! short-lived, some long-lived), the trace files of `exercises/allocator/tests/chapters/traces`,
+//! and a real CPython program's requests, recorded into `target/traces` on the first run.
 //! Each allocator replays a whole trace per iteration with `allocator::replay::run` (one byte
 //! written per new block, as a new object's header would be), on one long-lived allocator
-//! instance, so that the steady state is measured, not start-up.
+//! instance, so that the steady state is measured, not start-up. The solution's instances are
+//! first given one live block of every size class (`warm`), as a running interpreter has.
 //!
 //! Criterion reports the time per replay. A summary at the end prints the throughput ratios
 //! (median of interleaved runs), then a second table: the utilisation of malloc lab's mdriver
@@ -26,7 +29,7 @@ use std::time::{Duration, Instant};
 use allocator::global::PyMalloc;
 use allocator::obmalloc::Obmalloc;
 use allocator::replay::{self, Op, Trace};
-use allocator::size_class::Allocator;
+use allocator::size_class::{ALIGNMENT, Allocator, SMALL_REQUEST_THRESHOLD};
 use allocator::workloads::{Glibc, python_like, temporaries};
 use criterion::{Criterion, Throughput};
 use mimalloc::MiMalloc;
@@ -115,10 +118,59 @@ fn workloads() -> Vec<Trace> {
         "binary-trees.rep",
         "list-growth.rep",
         "mixed-sizes.rep",
+        "cfrac.rep",
+        "sh6bench.rep",
+        "alloc-test.rep",
+        "glibc-simple.rep",
     ] {
         w.push(Trace::load(format!("{dir}/{f}")).expect("trace file"));
     }
+    w.extend(cpython_program(dir));
     w
+}
+
+/// The trace of a real CPython program (`generate.py --cpython-program`, see there), too large
+/// to commit: it is recorded into `target/traces` when absent. `None`, after a note, where it
+/// cannot be recorded (no python3, gcc or CPython headers). Notes and the generator's output go
+/// to stderr, as the utilisation children's stdout carries their result.
+fn cpython_program(dir: &str) -> Option<Trace> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../target/traces/cpython-program.rep"
+    );
+    if !std::path::Path::new(path).exists() {
+        eprintln!("note: recording the CPython program's trace into {path} (about a minute)");
+        let status = std::process::Command::new("python3")
+            .args(["generate.py", "--cpython-program", path])
+            .current_dir(dir)
+            .stdout(std::io::stderr())
+            .status();
+        let skipped = |why: String| {
+            eprintln!("note: the cpython-program workload is skipped: {why}");
+            None
+        };
+        match status {
+            Ok(s) if s.success() => {}
+            // 3: the recorder cannot be built here (the generator said why, above).
+            Ok(s) if s.code() == Some(3) => return skipped("see above".into()),
+            Ok(s) => panic!("generate.py --cpython-program failed ({s})"),
+            Err(e) => return skipped(format!("cannot run python3 ({e})")),
+        }
+    }
+    Some(Trace::load(path).expect("the CPython program's trace"))
+}
+
+/// A pymalloc in the state a running interpreter's is in: one block of every size class alive, so
+/// that no size class ever has to give its last pool back to the arena. CPython's column has that
+/// for free (the interpreter's own objects hold pools of every class); without it, a fresh
+/// allocator replaying a trace with no long-lived block of some class (pool-thrash) returns that
+/// pool to its arena whenever a burst ends, and takes and initialises it again for the next one:
+/// it would be measured in a state no program is in. The blocks are never freed.
+fn warm<A: Allocator>(mut a: A) -> A {
+    for class in 0..(SMALL_REQUEST_THRESHOLD / ALIGNMENT) {
+        let _ = a.malloc((class + 1) * ALIGNMENT);
+    }
+    a
 }
 
 fn bench_with<A: Allocator>(
@@ -143,8 +195,8 @@ fn time_one<A: Allocator>(a: &mut A, t: &Trace, scratch: &mut Vec<*mut u8>) -> D
 /// solution behind a lock, and CPython's pymalloc when loaded), interleaved so that machine noise
 /// hits all of them alike (an uncounted first round warms them up).
 fn medians(t: &Trace, rounds: usize, cpython: Option<&CPython>) -> Vec<Duration> {
-    let mut py = Obmalloc::new();
-    let mut lk = Locked(PyMalloc::new());
+    let mut py = warm(Obmalloc::new());
+    let mut lk = warm(Locked(PyMalloc::new()));
     let mut cp = cpython.cloned();
     let mut scratch = Vec::new();
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); 5];
@@ -213,7 +265,7 @@ fn main() {
     for t in &traces {
         let mut g = c.benchmark_group(t.name.trim_end_matches(".rep").to_string());
         g.throughput(Throughput::Elements(t.ops.len() as u64));
-        bench_with(&mut g, "pymalloc", Obmalloc::new(), t);
+        bench_with(&mut g, "pymalloc", warm(Obmalloc::new()), t);
         bench_with(&mut g, "glibc", Glibc, t);
         bench_with(&mut g, "mimalloc", Mimalloc, t);
         if let Some(cp) = &cpython {

@@ -126,9 +126,10 @@ fn peaks() {
         .collect();
     files.sort();
     let mut table = Table::new(
-        "Peak traced memory (tracemalloc, bytes), runtime vs CPython 3.11",
+        "Peak traced memory (tracemalloc, bytes), runtime vs CPython 3.11, program by program",
         &["program", "runtime", "CPython", "ratio"],
-    );
+    )
+    .folded();
     let mut ratios = Vec::new();
     for path in files {
         let source = std::fs::read_to_string(&path).expect("readable");

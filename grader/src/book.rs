@@ -57,27 +57,43 @@ pub fn open(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// One Markdown page of the book: its path, its path relative to `src/` (with `/`), its text.
+pub struct Page {
+    pub path: PathBuf,
+    pub rel: String,
+    pub text: String,
+}
+
+/// Every `.md` file under `src`, in file-name order (unreadable files are left out). Shared by
+/// the include check, the doctests and the tests that read the book.
+pub fn pages(src: &Path) -> Vec<Page> {
+    walkdir::WalkDir::new(src)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .filter_map(|e| {
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            let rel = e.path().strip_prefix(src).unwrap_or(e.path());
+            Some(Page {
+                rel: rel.to_string_lossy().replace('\\', "/"),
+                path: e.path().to_path_buf(),
+                text,
+            })
+        })
+        .collect()
+}
+
 /// Every `{{#include path:anchor}}` in the book's pages must name a file that exists and, if an
 /// anchor is given, an `ANCHOR: name` region inside it. Returns one message per broken include.
 pub fn check_includes(src: &Path) -> Vec<String> {
     let mut problems = Vec::new();
-    for entry in walkdir::WalkDir::new(src)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
+    for Page {
+        path,
+        rel: page,
+        text,
+    } in pages(src)
     {
-        if entry.path().extension().is_none_or(|e| e != "md") {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(entry.path()) else {
-            continue;
-        };
-        let page = entry
-            .path()
-            .strip_prefix(src)
-            .unwrap_or(entry.path())
-            .display()
-            .to_string();
         for (n, line) in text.lines().enumerate() {
             let mut rest = line;
             while let Some(start) = rest.find("{{#include ") {
@@ -85,14 +101,15 @@ pub fn check_includes(src: &Path) -> Vec<String> {
                 let Some(end) = after.find("}}") else { break };
                 let spec = after[..end].trim();
                 rest = &after[end..];
-                let (file, anchor) = match spec.rsplit_once(':') {
+                // `file`, `file:anchor`, or a line range `file:2`, `file:2:5`, `file::5`.
+                let (file, anchor) = match spec.split_once(':') {
                     Some((f, a)) if !a.chars().all(|c| c.is_ascii_digit() || c == ':') => {
                         (f, Some(a))
                     }
                     Some((f, _)) => (f, None),
                     None => (spec, None),
                 };
-                let target = entry.path().parent().unwrap_or(src).join(file);
+                let target = path.parent().unwrap_or(src).join(file);
                 let Ok(body) = std::fs::read_to_string(&target) else {
                     problems.push(format!(
                         "book/src/{page}:{}: includes {file}, which does not exist",
@@ -112,4 +129,34 @@ pub fn check_includes(src: &Path) -> Vec<String> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_include_of_a_missing_file_or_anchor_is_reported_with_its_page_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        std::fs::create_dir_all(src.join("part")).unwrap();
+        std::fs::write(
+            src.join("code.rs"),
+            "// ANCHOR: api\nfn f() {}\n// ANCHOR_END: api\n",
+        )
+        .unwrap();
+        std::fs::write(
+            src.join("part/page.md"),
+            "# Page\n{{#include ../code.rs:api}}\n{{#include ../code.rs:gone}}\n\
+             {{#include ../missing.rs}}\n{{#include ../code.rs:2:3}}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            check_includes(&src),
+            [
+                "book/src/part/page.md:3: ../code.rs has no `// ANCHOR: gone` region",
+                "book/src/part/page.md:4: includes ../missing.rs, which does not exist",
+            ]
+        );
+    }
 }

@@ -22,7 +22,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use walkdir::WalkDir;
 
 mod cext;
 mod pypi;
@@ -124,22 +123,11 @@ fn reports_version(python: &Path, version: &str) -> bool {
 /// Run every doctest under `src` (the book's `src/`). Errors only if the run itself is impossible
 /// (no CPython 3.11); failing examples are in the report.
 pub fn run_book(src: &Path) -> Result<Report> {
-    let mut pages: Vec<(String, Vec<Session>)> = Vec::new();
-    for entry in WalkDir::new(src).sort_by_file_name().into_iter().flatten() {
-        if entry.path().extension().is_none_or(|e| e != "md") {
-            continue;
-        }
-        let text = std::fs::read_to_string(entry.path())?;
-        let rel = entry
-            .path()
-            .strip_prefix(src)?
-            .to_string_lossy()
-            .replace('\\', "/");
-        let sessions = extract(&text);
-        if !sessions.is_empty() {
-            pages.push((rel, sessions));
-        }
-    }
+    let pages: Vec<(String, Vec<Session>)> = crate::book::pages(src)
+        .into_iter()
+        .map(|page| (page.rel, extract(&page.text)))
+        .filter(|(_, sessions)| !sessions.is_empty())
+        .collect();
     let mut report = Report::default();
     let mut pythons: BTreeMap<String, Option<PathBuf>> = BTreeMap::new();
     let tmp = tempfile::tempdir()?;

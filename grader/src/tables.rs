@@ -193,20 +193,15 @@ mod tests {
     #[test]
     fn every_table_the_book_includes_is_generated_by_a_listed_benchmark() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        for entry in walkdir::WalkDir::new(root.join("book/src")) {
-            let entry = entry.expect("the book is readable");
-            if entry.path().extension().is_none_or(|e| e != "md") {
-                continue;
-            }
-            let text = std::fs::read_to_string(entry.path()).expect("a page");
-            for include in text.split("{{#include ").skip(1) {
+        for page in crate::book::pages(&root.join("book/src")) {
+            for include in page.text.split("{{#include ").skip(1) {
                 let target = include.split("}}").next().unwrap_or_default();
                 if let Some(name) = target.split("tables/").nth(1) {
                     let name = name.trim_end_matches(".md");
                     assert!(
                         BENCHES.iter().any(|b| b.name == name),
                         "{} includes a table no benchmark makes: {target}",
-                        entry.path().display()
+                        page.rel
                     );
                     assert!(tables_dir(&root).join(format!("{name}.md")).exists());
                 }

@@ -29,22 +29,13 @@ fn book_src() -> PathBuf {
 /// Every include inside a fenced code block of every page under `src`.
 fn listings(src: &Path) -> Vec<Listing> {
     let mut found = Vec::new();
-    for entry in walkdir::WalkDir::new(src)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
+    for grader::book::Page {
+        path,
+        rel: page,
+        text,
+    } in grader::book::pages(src)
     {
-        if entry.path().extension().is_none_or(|e| e != "md") {
-            continue;
-        }
-        let text = std::fs::read_to_string(entry.path()).unwrap();
-        let page = entry
-            .path()
-            .strip_prefix(src)
-            .unwrap()
-            .display()
-            .to_string();
-        let folder = entry.path().parent().unwrap();
+        let folder = path.parent().unwrap();
         let mut in_fence = false;
         for (n, line) in text.lines().enumerate() {
             if line.trim_start().starts_with("```") {

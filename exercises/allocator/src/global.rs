@@ -8,27 +8,38 @@
 //! Book: Part III, "Your allocator, for real" (`part3-pymalloc/global-allocator.md`).
 //!
 //! CPython's allocator relies on the GIL: only one thread runs it at a time. A Rust program
-//! has no GIL, so the adapter takes a lock around every call, as the free-threaded CPython
-//! build would have to (it uses mimalloc instead, which has per-thread heaps). The allocator is
-//! created on first use. Its own bookkeeping (the arena vector, radix-tree nodes, `usedpools`)
-//! comes from the C library, never from Rust's global allocator, so it cannot call itself.
+//! has no GIL, so the adapter keeps its `Obmalloc` behind a lock, as the free-threaded CPython
+//! build would have to (it uses mimalloc instead, which has per-thread heaps). Taking a lock on
+//! every call costs about as much as pymalloc's fast path itself, so small layouts go through
+//! a cache of free blocks per thread ([`thread_cache`], given), which takes the lock once per
+//! batch of blocks. The allocator is created on first use. Its own bookkeeping (the arena
+//! vector, radix-tree nodes, `usedpools`) comes from the C library, never from Rust's global
+//! allocator, so it cannot call itself.
 //!
 //! pymalloc and `malloc` give 16-byte alignment. Layouts that need more are served by
-//! `posix_memalign` and freed with `free`, bypassing pymalloc; `dealloc` can tell them apart
-//! because Rust passes the same layout to `dealloc` as to `alloc`.
+//! `posix_memalign` and freed with `free`, bypassing pymalloc; `dealloc` can tell them apart,
+//! and find a small block's size class, because Rust passes the same layout to `dealloc` as
+//! to `alloc`.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::{Mutex, MutexGuard};
 
 use crate::arena::MmapSource;
 use crate::obmalloc::Obmalloc;
+#[allow(unused_imports)] // for your GlobalAlloc methods
+use crate::size_class::{ALIGNMENT, size_class_index};
+
+#[allow(dead_code)] // your GlobalAlloc methods call it
+pub mod thread_cache;
+use thread_cache::ThreadCaches;
 
 // ANCHOR: api
 // ANCHOR: py_malloc
-/// pymalloc behind a lock, created on first use.
+/// pymalloc behind a lock, created on first use, with a cache of free blocks per thread.
 pub struct PyMalloc {
     #[allow(dead_code)] // your `lock` uses it
     state: Mutex<Option<Obmalloc<MmapSource>>>,
+    caches: ThreadCaches,
 }
 
 impl PyMalloc {
@@ -36,15 +47,20 @@ impl PyMalloc {
     pub const fn new() -> Self {
         PyMalloc {
             state: Mutex::new(None),
+            caches: ThreadCaches::new(),
         }
     }
 
-    /// Run `f` on the allocator, creating it if needed, while holding the lock.
+    /// Run `f` on the allocator, creating it if needed, while holding the lock. The blocks
+    /// cached by this thread and by exited threads go back to the pools first, so that the
+    /// counters `f` reads see them as free.
     ///
     /// When this adapter is the global allocator, `f` must not allocate: the allocation would
     /// wait for the lock that `f`'s caller holds. Collect numbers, print afterwards.
     pub fn with<R>(&self, f: impl FnOnce(&mut Obmalloc<MmapSource>) -> R) -> R {
-        f(&mut self.lock())
+        let mut a = self.lock();
+        self.flush_caches(&mut a);
+        f(&mut a)
     }
 
     /// Lock the allocator and create it on first use. A poisoned lock (a panic while it was
@@ -65,27 +81,29 @@ impl Default for PyMalloc {
 
 // SAFETY: every method hands out blocks that satisfy the layout (16-byte alignment from
 // pymalloc and malloc, posix_memalign beyond), keeps them valid until dealloc, and never
-// unwinds; the allocator state is only touched under the lock.
+// unwinds; the allocator state is only touched under the lock, a thread's cache only by
+// that thread. A small layout's block is always a pool block of the layout's class or a
+// larger one, so `dealloc` may cache it by the layout's class.
 // ANCHOR: global_alloc
 unsafe impl GlobalAlloc for PyMalloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // TODO
-        todo!("alignment <= 16: malloc under the lock; larger alignments: aligned_alloc")
+        todo!("align > 16: aligned_alloc; a small size's class: cache_alloc; else malloc locked")
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // TODO
-        todo!("alignment <= 16: free under the lock; larger alignments: libc::free")
+        todo!("align > 16: libc::free; a small size's class: cache_free; else free locked")
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // TODO
-        todo!("calloc under the lock, or aligned_alloc plus zeroing")
+        todo!("a large size aligned to 16: calloc locked; otherwise alloc, then zero")
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // TODO
-        todo!("realloc under the lock; for large alignments, allocate, copy, free")
+        todo!("same small class: ptr; both large: realloc locked; else alloc, copy, dealloc")
     }
 }
 // ANCHOR_END: global_alloc

@@ -16,8 +16,9 @@
 //! in fresh processes (`support/utilisation.rs`).
 //!
 //! pymalloc runs as CPython runs it, without a lock (the GIL serialises callers); glibc and
-//! mimalloc are thread-safe, with per-thread caches. The `GlobalAlloc` adapter, which adds a
-//! lock, is shown in the summary as a fourth column. The reference a learner most wants,
+//! mimalloc are thread-safe, with per-thread caches. A third table compares them like for like:
+//! the `GlobalAlloc` adapter (a per-thread cache in front of the locked pymalloc) against glibc
+//! and mimalloc, all called through `GlobalAlloc` with a `Layout` (`support/global.rs`). The reference a learner most wants,
 //! CPython's own C pymalloc (`PyObject_Malloc` of the installed CPython, see
 //! `support/cpython.rs`), is the fifth, in the same run; without a shared libpython it is
 //! skipped with a note.
@@ -26,7 +27,6 @@ use std::alloc::{GlobalAlloc, Layout};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use allocator::global::PyMalloc;
 use allocator::obmalloc::Obmalloc;
 use allocator::replay::{self, Op, Trace};
 use allocator::size_class::{ALIGNMENT, Allocator, SMALL_REQUEST_THRESHOLD};
@@ -38,6 +38,8 @@ use mimalloc::MiMalloc;
 mod bench_table;
 #[path = "support/cpython.rs"]
 mod cpython;
+#[path = "support/global.rs"]
+mod global;
 #[path = "support/utilisation.rs"]
 mod utilisation;
 use bench_table::Table;
@@ -71,34 +73,6 @@ impl Allocator for Mimalloc {
         if !p.is_null() {
             // SAFETY: p is a live mimalloc block; mi_free ignores the layout.
             unsafe { MiMalloc.dealloc(p, layout16(1)) }
-        }
-    }
-}
-
-/// The `GlobalAlloc` adapter (a lock around every call). Rust passes the size back on free;
-/// the adapter ignores it for alignments up to 16, so a nominal layout is passed here too.
-struct Locked(PyMalloc);
-
-impl Allocator for Locked {
-    fn malloc(&mut self, nbytes: usize) -> *mut u8 {
-        // SAFETY: the layout has a non-zero size.
-        unsafe { self.0.alloc(layout16(nbytes)) }
-    }
-    fn calloc(&mut self, nelem: usize, elsize: usize) -> *mut u8 {
-        // SAFETY: the layout has a non-zero size.
-        unsafe { self.0.alloc_zeroed(layout16(nelem * elsize)) }
-    }
-    unsafe fn realloc(&mut self, p: *mut u8, nbytes: usize) -> *mut u8 {
-        if p.is_null() {
-            return self.malloc(nbytes);
-        }
-        // SAFETY: p is a live block of the adapter.
-        unsafe { self.0.realloc(p, layout16(1), nbytes.max(1)) }
-    }
-    unsafe fn free(&mut self, p: *mut u8) {
-        if !p.is_null() {
-            // SAFETY: p is a live block of the adapter.
-            unsafe { self.0.dealloc(p, layout16(1)) }
         }
     }
 }
@@ -191,21 +165,19 @@ fn time_one<A: Allocator>(a: &mut A, t: &Trace, scratch: &mut Vec<*mut u8>) -> D
     start.elapsed()
 }
 
-/// Median time of `rounds` replays for each allocator (the solution, glibc, mimalloc, the
-/// solution behind a lock, and CPython's pymalloc when loaded), interleaved so that machine noise
+/// Median time of `rounds` replays for each allocator (the solution, glibc, mimalloc, and
+/// CPython's pymalloc when loaded), interleaved so that machine noise
 /// hits all of them alike (an uncounted first round warms them up).
 fn medians(t: &Trace, rounds: usize, cpython: Option<&CPython>) -> Vec<Duration> {
     let mut py = warm(Obmalloc::new());
-    let mut lk = warm(Locked(PyMalloc::new()));
     let mut cp = cpython.cloned();
     let mut scratch = Vec::new();
-    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); 5];
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); 4];
     for round in 0..=rounds {
         let mut sample = vec![
             time_one(&mut py, t, &mut scratch),
             time_one(&mut Glibc, t, &mut scratch),
             time_one(&mut Mimalloc, t, &mut scratch),
-            time_one(&mut lk, t, &mut scratch),
         ];
         if let Some(cp) = &mut cp {
             sample.push(time_one(cp, t, &mut scratch));
@@ -287,7 +259,6 @@ fn main() {
             "pymalloc",
             "glibc",
             "mimalloc",
-            "py+lock",
             "CPython",
             "py/glibc",
             "py/mimalloc",
@@ -298,7 +269,7 @@ fn main() {
         let m = medians(t, 15, cpython.as_ref());
         let mops = |d: Duration| format!("{:.1}", t.ops.len() as f64 / d.as_secs_f64() / 1e6);
         let ratio = |d: Duration| format!("{:.2}×", d.as_secs_f64() / m[0].as_secs_f64());
-        let (cp, vs_cp) = match m.get(4) {
+        let (cp, vs_cp) = match m.get(3) {
             Some(&d) => (mops(d), ratio(d)),
             None => ("-".into(), "-".into()),
         };
@@ -307,7 +278,6 @@ fn main() {
             mops(m[0]),
             mops(m[1]),
             mops(m[2]),
-            mops(m[3]),
             cp,
             ratio(m[1]),
             ratio(m[2]),
@@ -315,8 +285,7 @@ fn main() {
         ]);
     }
     table.note(
-        "Ratios are the other allocator's time over pymalloc's: above 1, pymalloc is faster. \
-         py+lock is pymalloc behind the GlobalAlloc adapter's lock.",
+        "Ratios are the other allocator's time over pymalloc's: above 1, pymalloc is faster.",
     );
     table.finish();
 
@@ -351,6 +320,42 @@ fn main() {
         "pymalloc and CPython: arenas held plus the payload of what they pass to malloc; glibc: \
          mallinfo2 arena + hblkhd; mimalloc: peak committed. Traces under a few MiB mostly \
          measure granularity (an arena is 1 MiB).",
+    );
+    table.finish();
+    global_table(&traces);
+}
+
+/// The `GlobalAlloc` adapter (per-thread cache in front of the locked pymalloc) against glibc
+/// and mimalloc, all three called as a Rust program calls its global allocator.
+fn global_table(traces: &[Trace]) {
+    let mut table = Table::new(
+        "Through GlobalAlloc, as a Rust program calls it (million requests/s, median of 15 \
+         interleaved replays) and ratios",
+        &[
+            "workload",
+            "adapter",
+            "glibc",
+            "mimalloc",
+            "adapter/glibc",
+            "adapter/mimalloc",
+        ],
+    );
+    for t in traces {
+        let m = global::medians(t, 15);
+        let mops = |d: Duration| format!("{:.1}", t.ops.len() as f64 / d.as_secs_f64() / 1e6);
+        let ratio = |d: Duration| format!("{:.2}×", d.as_secs_f64() / m[0].as_secs_f64());
+        table.row(vec![
+            t.name.trim_end_matches(".rep").to_string(),
+            mops(m[0]),
+            mops(m[1]),
+            mops(m[2]),
+            ratio(m[1]),
+            ratio(m[2]),
+        ]);
+    }
+    table.note(
+        "adapter is allocator::global::PyMalloc: a cache of free blocks per thread in front of \
+         pymalloc behind a Mutex. Ratios are the other allocator's time over the adapter's.",
     );
     table.finish();
 }

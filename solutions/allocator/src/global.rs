@@ -8,26 +8,34 @@
 //! Book: Part III, "Your allocator, for real" (`part3-pymalloc/global-allocator.md`).
 //!
 //! CPython's allocator relies on the GIL: only one thread runs it at a time. A Rust program
-//! has no GIL, so the adapter takes a lock around every call, as the free-threaded CPython
-//! build would have to (it uses mimalloc instead, which has per-thread heaps). The allocator is
-//! created on first use. Its own bookkeeping (the arena vector, radix-tree nodes, `usedpools`)
-//! comes from the C library, never from Rust's global allocator, so it cannot call itself.
+//! has no GIL, so the adapter keeps its `Obmalloc` behind a lock, as the free-threaded CPython
+//! build would have to (it uses mimalloc instead, which has per-thread heaps). Taking a lock on
+//! every call costs about as much as pymalloc's fast path itself, so small layouts go through
+//! a cache of free blocks per thread ([`thread_cache`], given), which takes the lock once per
+//! batch of blocks. The allocator is created on first use. Its own bookkeeping (the arena
+//! vector, radix-tree nodes, `usedpools`) comes from the C library, never from Rust's global
+//! allocator, so it cannot call itself.
 //!
 //! pymalloc and `malloc` give 16-byte alignment. Layouts that need more are served by
-//! `posix_memalign` and freed with `free`, bypassing pymalloc; `dealloc` can tell them apart
-//! because Rust passes the same layout to `dealloc` as to `alloc`.
+//! `posix_memalign` and freed with `free`, bypassing pymalloc; `dealloc` can tell them apart,
+//! and find a small block's size class, because Rust passes the same layout to `dealloc` as
+//! to `alloc`.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::{Mutex, MutexGuard};
 
 use crate::arena::MmapSource;
 use crate::obmalloc::Obmalloc;
-use crate::size_class::ALIGNMENT;
+use crate::size_class::{ALIGNMENT, size_class_index};
+
+pub mod thread_cache;
+use thread_cache::ThreadCaches;
 
 // ANCHOR: api
-/// pymalloc behind a lock, created on first use.
+/// pymalloc behind a lock, created on first use, with a cache of free blocks per thread.
 pub struct PyMalloc {
     state: Mutex<Option<Obmalloc<MmapSource>>>,
+    caches: ThreadCaches,
 }
 
 impl PyMalloc {
@@ -35,15 +43,20 @@ impl PyMalloc {
     pub const fn new() -> Self {
         PyMalloc {
             state: Mutex::new(None),
+            caches: ThreadCaches::new(),
         }
     }
 
-    /// Run `f` on the allocator, creating it if needed, while holding the lock.
+    /// Run `f` on the allocator, creating it if needed, while holding the lock. The blocks
+    /// cached by this thread and by exited threads go back to the pools first, so that the
+    /// counters `f` reads see them as free.
     ///
     /// When this adapter is the global allocator, `f` must not allocate: the allocation would
     /// wait for the lock that `f`'s caller holds. Collect numbers, print afterwards.
     pub fn with<R>(&self, f: impl FnOnce(&mut Obmalloc<MmapSource>) -> R) -> R {
-        f(&mut self.lock())
+        let mut a = self.lock();
+        self.flush_caches(&mut a);
+        f(&mut a)
     }
 
     /// Lock the allocator and create it on first use. A poisoned lock (a panic while it was
@@ -66,53 +79,72 @@ impl Default for PyMalloc {
 
 // SAFETY: every method hands out blocks that satisfy the layout (16-byte alignment from
 // pymalloc and malloc, posix_memalign beyond), keeps them valid until dealloc, and never
-// unwinds; the allocator state is only touched under the lock.
+// unwinds; the allocator state is only touched under the lock, a thread's cache only by
+// that thread. A small layout's block is always a pool block of the layout's class or a
+// larger one, so `dealloc` may cache it by the layout's class.
 unsafe impl GlobalAlloc for PyMalloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if layout.align() <= ALIGNMENT {
-            self.lock().malloc(layout.size())
-        } else {
-            aligned_alloc(layout)
+        if layout.align() > ALIGNMENT {
+            return aligned_alloc(layout);
+        }
+        match size_class_index(layout.size()) {
+            Some(class) => self.cache_alloc(class),
+            None => self.lock().malloc(layout.size()),
         }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if layout.align() <= ALIGNMENT {
-            // SAFETY: ptr came from our malloc/realloc with this layout.
-            unsafe { self.lock().free(ptr) }
-        } else {
+        if layout.align() > ALIGNMENT {
             // SAFETY: over-aligned blocks come from posix_memalign.
-            unsafe { libc::free(ptr.cast()) }
+            return unsafe { libc::free(ptr.cast()) };
+        }
+        match size_class_index(layout.size()) {
+            // SAFETY: a small layout's block is a pool block of this class or larger.
+            Some(class) => unsafe { self.cache_free(ptr, class) },
+            // SAFETY: ptr came from our malloc/realloc with this layout.
+            None => unsafe { self.lock().free(ptr) },
         }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if layout.align() <= ALIGNMENT {
-            self.lock().calloc(1, layout.size())
-        } else {
-            let p = aligned_alloc(layout);
-            if !p.is_null() {
-                // SAFETY: p is a fresh block of layout.size() bytes.
-                unsafe { p.write_bytes(0, layout.size()) };
-            }
-            p
+        if layout.align() <= ALIGNMENT && size_class_index(layout.size()).is_none() {
+            return self.lock().calloc(1, layout.size());
         }
+        // SAFETY: forwarded contract.
+        let p = unsafe { self.alloc(layout) };
+        if !p.is_null() {
+            // SAFETY: p is a fresh block of layout.size() bytes.
+            unsafe { p.write_bytes(0, layout.size()) };
+        }
+        p
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let old_class = size_class_index(layout.size());
+        let new_class = size_class_index(new_size);
         if layout.align() <= ALIGNMENT {
-            // SAFETY: ptr came from our malloc/realloc with this layout.
-            return unsafe { self.lock().realloc(ptr, new_size) };
+            if old_class.is_some() && old_class == new_class {
+                return ptr;
+            }
+            if old_class.is_none() && new_class.is_none() {
+                // SAFETY: ptr came from our malloc/realloc with this layout.
+                return unsafe { self.lock().realloc(ptr, new_size) };
+            }
         }
+        // A change of size class, or an over-aligned block: allocate, copy, free. (pymalloc's
+        // realloc would keep a raw block raw when it shrinks to a small size, and keep a block
+        // in place when it shrinks by less than a quarter, so `dealloc` could no longer trust
+        // the layout's class.)
         let Ok(new_layout) = Layout::from_size_align(new_size, layout.align()) else {
             return std::ptr::null_mut();
         };
-        let p = aligned_alloc(new_layout);
+        // SAFETY: forwarded contract.
+        let p = unsafe { self.alloc(new_layout) };
         if !p.is_null() {
             // SAFETY: both blocks are live and distinct; each holds the bytes copied.
             unsafe {
                 std::ptr::copy_nonoverlapping(ptr, p, layout.size().min(new_size));
-                libc::free(ptr.cast());
+                self.dealloc(ptr, layout);
             }
         }
         p

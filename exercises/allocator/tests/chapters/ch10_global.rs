@@ -1,4 +1,5 @@
-//! Chapter 10, "Arenas": the `GlobalAlloc` adapter (`allocator::global`), called directly.
+//! Chapter 10, "Arenas": the `GlobalAlloc` adapter (`allocator::global`) and its per-thread
+//! cache, called directly.
 //! (A solutions-side test, `tests/global_workload.rs`, runs a whole program on it.)
 
 use std::alloc::{GlobalAlloc, Layout};
@@ -158,6 +159,84 @@ fn many_blocks_fill_several_arenas_and_freeing_them_keeps_one() {
             g.dealloc(p, l);
         }
     }
+    assert_eq!(g.with(|a| a.arenas().narenas_currently_allocated()), 1);
+}
+
+#[test]
+fn freed_small_blocks_wait_in_the_threads_cache_until_with_returns_them() {
+    let g = PyMalloc::new();
+    // SAFETY: the block is freed once with its layout.
+    unsafe {
+        let p = g.alloc(layout(24, 8));
+        g.dealloc(p, layout(24, 8));
+    }
+    assert!(g.cached_blocks() >= 1, "the freed block went to this thread's cache");
+    assert_eq!(g.with(|a| a.allocated_blocks()), 0, "with() flushed it");
+    assert_eq!(g.cached_blocks(), 0);
+}
+
+#[test]
+fn large_and_over_aligned_layouts_never_enter_the_cache() {
+    let g = PyMalloc::new();
+    // SAFETY: each block is freed once with its layout.
+    unsafe {
+        for l in [layout(2000, 8), layout(40, 64)] {
+            let p = g.alloc(l);
+            g.dealloc(p, l);
+        }
+    }
+    assert_eq!(g.cached_blocks(), 0);
+}
+
+#[test]
+fn shrinking_a_large_block_to_a_small_size_moves_it_into_a_pool() {
+    let g = PyMalloc::new();
+    // SAFETY: blocks are used within their size and freed with their layout.
+    unsafe {
+        let p = g.alloc(layout(2000, 8));
+        p.write_bytes(9, 2000);
+        let q = g.realloc(p, layout(2000, 8), 100);
+        assert!(g.with(|a| a.address_in_range(q)), "a 100-byte layout is a pool block");
+        assert!(std::slice::from_raw_parts(q, 100).iter().all(|&b| b == 9));
+        g.dealloc(q, layout(100, 8));
+    }
+    assert_eq!(g.with(|a| a.raw_allocated_blocks()), 0);
+}
+
+#[test]
+fn realloc_into_a_smaller_class_moves_the_block_so_dealloc_can_trust_the_layout() {
+    let g = PyMalloc::new();
+    // SAFETY: blocks are used within their size and freed with their layout.
+    unsafe {
+        let p = g.alloc(layout(112, 8));
+        p.write_bytes(3, 112);
+        // pymalloc's own realloc would keep p (90 bytes waste less than a quarter of 112).
+        let q = g.realloc(p, layout(112, 8), 90);
+        assert_ne!(q, p);
+        assert_eq!(g.with(|a| a.block_size(q)), Some(96));
+        assert!(std::slice::from_raw_parts(q, 90).iter().all(|&b| b == 3));
+        g.dealloc(q, layout(90, 8));
+    }
+    assert_eq!(g.with(|a| a.allocated_blocks()), 0);
+}
+
+#[test]
+fn blocks_cached_by_a_thread_that_exited_go_back_to_the_pools() {
+    let g = Arc::new(PyMalloc::new());
+    let worker = Arc::clone(&g);
+    std::thread::spawn(move || {
+        // SAFETY: every block is freed once with its layout.
+        unsafe {
+            let blocks: Vec<*mut u8> = (0..3000).map(|_| worker.alloc(layout(48, 8))).collect();
+            for p in blocks {
+                worker.dealloc(p, layout(48, 8));
+            }
+        }
+        assert!(worker.cached_blocks() > 0);
+    })
+    .join()
+    .unwrap();
+    assert_eq!(g.with(|a| a.allocated_blocks()), 0);
     assert_eq!(g.with(|a| a.arenas().narenas_currently_allocated()), 1);
 }
 

@@ -170,7 +170,10 @@ fn freed_small_blocks_wait_in_the_threads_cache_until_with_returns_them() {
         let p = g.alloc(layout(24, 8));
         g.dealloc(p, layout(24, 8));
     }
-    assert!(g.cached_blocks() >= 1, "the freed block went to this thread's cache");
+    assert!(
+        g.cached_blocks() >= 1,
+        "the freed block went to this thread's cache"
+    );
     assert_eq!(g.with(|a| a.allocated_blocks()), 0, "with() flushed it");
     assert_eq!(g.cached_blocks(), 0);
 }
@@ -196,7 +199,10 @@ fn shrinking_a_large_block_to_a_small_size_moves_it_into_a_pool() {
         let p = g.alloc(layout(2000, 8));
         p.write_bytes(9, 2000);
         let q = g.realloc(p, layout(2000, 8), 100);
-        assert!(g.with(|a| a.address_in_range(q)), "a 100-byte layout is a pool block");
+        assert!(
+            g.with(|a| a.address_in_range(q)),
+            "a 100-byte layout is a pool block"
+        );
         assert!(std::slice::from_raw_parts(q, 100).iter().all(|&b| b == 9));
         g.dealloc(q, layout(100, 8));
     }

@@ -227,10 +227,12 @@ impl GcHeap {
         let mut gc = self.gc[head].next;
         while gc != head {
             self.gc[gc].flags &= !GcHead::UNREACHABLE;
-            let o = self.info(gc.obj());
-            found.weakrefs |= !o.weaklist.is_empty() || o.weakref.is_some();
-            found.finalizers |= o.finalizer != crate::finalize::Finalizer::None;
-            found.legacy |= o.legacy_del;
+            if self.objs[gc.obj().index()].special {
+                let o = self.info(gc.obj());
+                found.weakrefs |= !o.weaklist.is_empty() || o.weakref.is_some();
+                found.finalizers |= o.finalizer != crate::finalize::Finalizer::None;
+                found.legacy |= o.legacy_del;
+            }
             gc = self.gc[gc].next;
         }
         found

@@ -37,13 +37,18 @@ impl GcHeap {
     /// pushed on `pending` (last first, so that they are popped in order).
     fn subtype_dealloc(&mut self, op: ObjId, pending: &mut Vec<ObjId>) {
         self.untrack(op);
-        let info = self.info(op);
-        let (finalizer, weakrefs, weakref, legacy) = (
-            info.finalizer != Finalizer::None,
-            !info.weaklist.is_empty(),
-            info.weakref.is_some(),
-            info.legacy_del,
-        );
+        // An object whose ObjInfo was never changed has none of the four: skip reading it.
+        let (finalizer, weakrefs, weakref, legacy) = if self.objs[op.index()].special {
+            let info = self.info(op);
+            (
+                info.finalizer != Finalizer::None,
+                !info.weaklist.is_empty(),
+                info.weakref.is_some(),
+                info.legacy_del,
+            )
+        } else {
+            (false, false, false, false)
+        };
         if finalizer {
             // The object is tracked again while its finalizer runs, as in CPython.
             self.track(op);

@@ -25,6 +25,10 @@ pub(crate) struct Obj {
     pub(crate) refcnt: u32,
     /// Not yet deallocated.
     pub(crate) alive: bool,
+    /// Its [`ObjInfo`] may have been changed since it was made: set by every
+    /// [`GcHeap::info_mut`]. Only these objects can have a finalizer, a legacy `tp_del` or weak
+    /// references, so a collection reads the large, cold `ObjInfo` of these alone.
+    pub(crate) special: bool,
     /// The strong references it holds, in the order `tp_traverse` visits them.
     pub(crate) refs: Vec<ObjId>,
 }
@@ -170,6 +174,7 @@ impl GcHeap {
         self.objs.push(Obj {
             refcnt: 1,
             alive: true,
+            special: false,
             refs: Vec::new(),
         });
         self.infos.push(ObjInfo {
@@ -365,8 +370,9 @@ impl GcHeap {
         &self.infos[op.index()]
     }
 
-    /// [`GcHeap::info`], to change.
+    /// [`GcHeap::info`], to change (which marks `op` as [`Obj::special`]).
     pub(crate) fn info_mut(&mut self, op: ObjId) -> &mut ObjInfo {
+        self.objs[op.index()].special = true;
         &mut self.infos[op.index()]
     }
 

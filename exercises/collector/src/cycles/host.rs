@@ -105,6 +105,7 @@ impl GcHeap {
         let obj = Obj {
             refcnt: 1,
             alive: true,
+            special: false,
             refs: Vec::new(),
         };
         let info = ObjInfo {

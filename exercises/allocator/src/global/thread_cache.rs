@@ -33,7 +33,7 @@ use std::sync::Mutex;
 
 use super::PyMalloc;
 use crate::pool::POOL_SIZE;
-use crate::size_class::{NB_SMALL_SIZE_CLASSES, index_to_size};
+use crate::size_class::{ALIGNMENT, NB_SMALL_SIZE_CLASSES, index_to_size};
 
 /// Threads that can hold a cache at the same time ([`FREE_NUMBERS`] is a 64-bit set).
 pub const MAX_THREADS: usize = 64;
@@ -126,8 +126,18 @@ fn thread_number() -> Option<usize> {
 }
 
 /// A list may hold one pool's worth of bytes before half of it goes back to the pools.
+/// (A table: a division on every `dealloc` would cost as much as the rest of it.)
 fn high_water(class: usize) -> u32 {
-    (POOL_SIZE / index_to_size(class)) as u32
+    const HIGH_WATER: [u32; NB_SMALL_SIZE_CLASSES] = {
+        let mut table = [0; NB_SMALL_SIZE_CLASSES];
+        let mut class = 0;
+        while class < NB_SMALL_SIZE_CLASSES {
+            table[class] = (POOL_SIZE / ((class + 1) * ALIGNMENT)) as u32;
+            class += 1;
+        }
+        table
+    };
+    HIGH_WATER[class]
 }
 
 impl Bins {

@@ -103,7 +103,9 @@ unsafe impl GlobalAlloc for PyMalloc {
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // TODO
-        todo!("same small class: ptr; both large: realloc locked; else alloc, copy, dealloc")
+        todo!(
+            "align <= 16: one small class -> ptr, none -> locked realloc; else alloc+copy+dealloc"
+        )
     }
 }
 // ANCHOR_END: global_alloc

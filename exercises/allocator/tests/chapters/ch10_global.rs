@@ -128,6 +128,47 @@ fn realloc_of_an_over_aligned_block_keeps_alignment_and_contents() {
 }
 
 #[test]
+fn an_over_aligned_block_grown_within_a_small_class_still_gets_room_for_the_new_size() {
+    let g = PyMalloc::new();
+    // SAFETY: blocks are used within their size and freed with their layout.
+    unsafe {
+        let p = g.alloc(layout(40, 64));
+        p.write_bytes(5, 40);
+        // 40 and 48 bytes share a pymalloc class, but this block came from posix_memalign.
+        let q = g.realloc(p, layout(40, 64), 48);
+        assert_eq!(q as usize % 64, 0);
+        assert!(
+            libc::malloc_usable_size(q.cast()) >= 48,
+            "an over-aligned block is not a pool block: realloc must move it to a 48-byte one"
+        );
+        assert!(std::slice::from_raw_parts(q, 40).iter().all(|&b| b == 5));
+        g.dealloc(q, layout(48, 64));
+    }
+}
+
+#[test]
+fn alloc_zeroed_of_a_large_over_aligned_layout_is_aligned_and_zero() {
+    let g = PyMalloc::new();
+    let l = layout(1 << 16, 4096);
+    // SAFETY: the block is read within its size and freed with its layout.
+    unsafe {
+        let p = g.alloc_zeroed(l);
+        assert_eq!(
+            p as usize % 4096,
+            0,
+            "calloc only aligns to 16: use aligned_alloc"
+        );
+        assert!(
+            std::slice::from_raw_parts(p, 1 << 16)
+                .iter()
+                .all(|&b| b == 0)
+        );
+        g.dealloc(p, l);
+    }
+    assert_eq!(g.with(|a| a.raw_allocated_blocks()), 0);
+}
+
+#[test]
 fn a_vec_like_growth_sequence_keeps_its_elements() {
     let g = PyMalloc::new();
     let mut cap = 4usize;
@@ -218,7 +259,11 @@ fn realloc_into_a_smaller_class_moves_the_block_so_dealloc_can_trust_the_layout(
         p.write_bytes(3, 112);
         // pymalloc's own realloc would keep p (90 bytes waste less than a quarter of 112).
         let q = g.realloc(p, layout(112, 8), 90);
-        assert_ne!(q, p);
+        assert_ne!(
+            q, p,
+            "112 -> 90 bytes changes the size class (112 -> 96): the block must move, or \
+             dealloc(q, 90) would cache a 112-byte block in the 96-byte list"
+        );
         assert_eq!(g.with(|a| a.block_size(q)), Some(96));
         assert!(std::slice::from_raw_parts(q, 90).iter().all(|&b| b == 3));
         g.dealloc(q, layout(90, 8));
@@ -238,7 +283,10 @@ fn blocks_cached_by_a_thread_that_exited_go_back_to_the_pools() {
                 worker.dealloc(p, layout(48, 8));
             }
         }
-        assert!(worker.cached_blocks() > 0);
+        assert!(
+            worker.cached_blocks() > 0,
+            "the worker's freed 48-byte blocks should wait in its thread cache"
+        );
     })
     .join()
     .unwrap();

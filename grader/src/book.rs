@@ -84,6 +84,56 @@ pub fn pages(src: &Path) -> Vec<Page> {
         .collect()
 }
 
+/// One `{{#include file}}` or `{{#include file:selector}}` directive of a page.
+pub struct Include<'a> {
+    /// Its line, counted from 1.
+    pub line: usize,
+    /// The file, relative to the page's folder.
+    pub file: &'a str,
+    /// What follows the first `:`: an anchor name, or a line range (`2`, `2:5`, `:5`).
+    pub selector: Option<&'a str>,
+    /// Inside a fenced code block (a listing), not in the prose.
+    pub in_fence: bool,
+}
+
+impl<'a> Include<'a> {
+    /// The anchor name, if the selector is one rather than a line range.
+    pub fn anchor(&self) -> Option<&'a str> {
+        self.selector
+            .filter(|a| !a.chars().all(|c| c.is_ascii_digit() || c == ':'))
+    }
+}
+
+/// Every include directive of a page's text, in order.
+pub fn includes(text: &str) -> Vec<Include<'_>> {
+    let mut found = Vec::new();
+    let mut in_fence = false;
+    for (n, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        let mut rest = line;
+        while let Some(start) = rest.find("{{#include ") {
+            let after = &rest[start + "{{#include ".len()..];
+            let Some(end) = after.find("}}") else { break };
+            let spec = after[..end].trim();
+            rest = &after[end..];
+            let (file, selector) = match spec.split_once(':') {
+                Some((f, s)) => (f, Some(s)),
+                None => (spec, None),
+            };
+            found.push(Include {
+                line: n + 1,
+                file,
+                selector,
+                in_fence,
+            });
+        }
+    }
+    found
+}
+
 /// Every `{{#include path:anchor}}` in the book's pages must name a file that exists and, if an
 /// anchor is given, an `ANCHOR: name` region inside it. Returns one message per broken include.
 pub fn check_includes(src: &Path) -> Vec<String> {
@@ -94,37 +144,21 @@ pub fn check_includes(src: &Path) -> Vec<String> {
         text,
     } in pages(src)
     {
-        for (n, line) in text.lines().enumerate() {
-            let mut rest = line;
-            while let Some(start) = rest.find("{{#include ") {
-                let after = &rest[start + "{{#include ".len()..];
-                let Some(end) = after.find("}}") else { break };
-                let spec = after[..end].trim();
-                rest = &after[end..];
-                // `file`, `file:anchor`, or a line range `file:2`, `file:2:5`, `file::5`.
-                let (file, anchor) = match spec.split_once(':') {
-                    Some((f, a)) if !a.chars().all(|c| c.is_ascii_digit() || c == ':') => {
-                        (f, Some(a))
-                    }
-                    Some((f, _)) => (f, None),
-                    None => (spec, None),
-                };
-                let target = path.parent().unwrap_or(src).join(file);
-                let Ok(body) = std::fs::read_to_string(&target) else {
-                    problems.push(format!(
-                        "book/src/{page}:{}: includes {file}, which does not exist",
-                        n + 1
-                    ));
-                    continue;
-                };
-                if let Some(a) = anchor
-                    && !body.contains(&format!("ANCHOR: {a}"))
-                {
-                    problems.push(format!(
-                        "book/src/{page}:{}: {file} has no `// ANCHOR: {a}` region",
-                        n + 1
-                    ));
-                }
+        for include in includes(&text) {
+            let (file, line) = (include.file, include.line);
+            let target = path.parent().unwrap_or(src).join(file);
+            let Ok(body) = std::fs::read_to_string(&target) else {
+                problems.push(format!(
+                    "book/src/{page}:{line}: includes {file}, which does not exist"
+                ));
+                continue;
+            };
+            if let Some(a) = include.anchor()
+                && !body.contains(&format!("ANCHOR: {a}"))
+            {
+                problems.push(format!(
+                    "book/src/{page}:{line}: {file} has no `// ANCHOR: {a}` region"
+                ));
             }
         }
     }

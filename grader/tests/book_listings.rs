@@ -36,31 +36,15 @@ fn listings(src: &Path) -> Vec<Listing> {
     } in grader::book::pages(src)
     {
         let folder = path.parent().unwrap();
-        let mut in_fence = false;
-        for (n, line) in text.lines().enumerate() {
-            if line.trim_start().starts_with("```") {
-                in_fence = !in_fence;
-                continue;
-            }
-            let mut rest = line;
-            while let Some(start) = rest.find("{{#include ") {
-                let after = &rest[start + "{{#include ".len()..];
-                let Some(end) = after.find("}}") else { break };
-                let spec = after[..end].trim();
-                rest = &after[end..];
-                if !in_fence {
-                    continue;
-                }
-                let (file, selector) = match spec.split_once(':') {
-                    Some((f, s)) => (f, Some(s.to_string())),
-                    None => (spec, None),
-                };
-                found.push(Listing {
-                    place: format!("book/src/{page}:{}", n + 1),
-                    file: folder.join(file),
-                    selector,
-                });
-            }
+        for include in grader::book::includes(&text)
+            .into_iter()
+            .filter(|i| i.in_fence)
+        {
+            found.push(Listing {
+                place: format!("book/src/{page}:{}", include.line),
+                file: folder.join(include.file),
+                selector: include.selector.map(str::to_string),
+            });
         }
     }
     found
